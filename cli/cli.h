@@ -1,0 +1,59 @@
+/*
+ * The ward command line: shared state of one run (configuration, output
+ * writer, exit status) and the verbs. Front-end code owns I/O, flags and
+ * exit codes; all analysis is libward's.
+ */
+#ifndef WARD_CLI_H
+#define WARD_CLI_H
+
+#include <stdio.h>
+
+#include "ward/config.h"
+#include "ward/domain.h"
+#include "ward/output.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FOUND 1
+#define EXIT_ERROR 2
+
+struct cli {
+	const char *prog;
+	struct ward_config *cfg;
+	const char *config_path;
+	int found;  /* something was found: exit 1 */
+	int failed; /* an error occurred: exit 2 */
+};
+
+/* Prints "ward: " and the message to stderr; sets failed. */
+void cli_error(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Handles an option common to every verb (--config, --format, --lang, --color,
+ * --set). Returns 1 when it was one, 0 when not, -1 on error. */
+int cli_common_option(struct cli *c, int opt, const char *arg);
+
+/* Reads a whole file (or "-" for stdin) up to max bytes. Caller frees *out. */
+int cli_read_file(const char *path, size_t max, unsigned char **out, size_t *n);
+
+/* Creates the output writer from the configuration. */
+struct ward_out *cli_output(struct cli *c, FILE *fp);
+
+/* Builds the domain database from built-ins, config and flags. NULL on error. */
+struct ward_domain_db *cli_domain_db(struct cli *c);
+
+/* Streams one name per line from fp, classifying and printing each. */
+int cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, FILE *fp,
+		      const char *path, unsigned long *items, unsigned long *hits,
+		      unsigned long *bad);
+
+int cmd_domain(struct cli *c, int argc, char **argv);
+int cmd_scan(struct cli *c, int argc, char **argv);
+int cmd_checks(struct cli *c, int argc, char **argv);
+int cmd_config(struct cli *c, int argc, char **argv);
+
+#define COMMON_LONG_OPTIONS                                                                        \
+	{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},       \
+		{"lang", required_argument, NULL, 'L'}, {"color", required_argument, NULL, 'C'},   \
+		{"set", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'}
+
+#endif

@@ -1,0 +1,453 @@
+/*
+ * The classifier: reputation lookups of the host and each parent, then the
+ * lookalike rules over the registrable label and the subdomain labels.
+ *
+ * Rules, in order of strength, for a brand token found in the label just
+ * left of the public suffix (the "site label"):
+ *   - the whole label is the token only after folding: confusable;
+ *   - the whole label is the token with hyphens: hyphen insertion;
+ *   - the whole label is the token: TLD swap (the official domains were
+ *     already excluded);
+ *   - the whole label is within the token's edit budget: bitsquat when the
+ *     one differing character differs by one bit, else typo;
+ *   - the token is part of the label: combosquat; misspelt and part of the
+ *     label: typo (combined), only at a word boundary.
+ * Everyday-word tokens ("gemini", "ledger") and very short ones ("okx")
+ * count in a longer label only at a boundary with crypto context words,
+ * which keeps capgemini.com and webdesignledger.com quiet.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ward/error.h"
+#include "domain_internal.h"
+
+static const char *const context_words[] = {
+	"wallet", "login", "signin", "support", "help",   "airdrop", "claim",  "reward",
+	"bonus",  "gift",  "giveaway", "promo",  "dapp",  "connect", "verify", "valid",
+	"secure", "official", "token", "nft",   "crypto", "defi",    "swap",   "bridge",
+	"stake",  "staking", "mint",   "web3",   "restore", "recover", "sync", "unlock",
+	"account", "update", "kyc",   "exchange", "trade", "bitcoin", "ethereum", "coin",
+	"live",   "app",   "drop",   "event",  "auth",   "portfolio", NULL};
+
+const char *
+ward_domain_verdict_name(enum ward_domain_verdict v)
+{
+	switch (v) {
+	case WARD_VERDICT_NEW:
+		return "new";
+	case WARD_VERDICT_LOOKALIKE:
+		return "lookalike";
+	case WARD_VERDICT_BLOCKLISTED:
+		return "blocklisted";
+	case WARD_VERDICT_IOC:
+		return "ioc";
+	default:
+		return "clean";
+	}
+}
+
+static struct ward_domain_hit *
+add_hit(struct ward_domain_result *r, const struct ward_check *c, const char *brand,
+	const char *ref)
+{
+	struct ward_domain_hit *h;
+
+	if (r->n_hits >= WARD_DOMAIN_MAX_HITS)
+		return NULL;
+	h = &r->hits[r->n_hits++];
+	h->check = c;
+	h->brand = brand;
+	h->ref = ref;
+	h->detail[0] = '\0';
+	return h;
+}
+
+/* Looks up the host and each parent down to the registrable domain. */
+static int
+lookup_parents(const struct ward_strmap *m, const struct ward_domain_name *nm, uint32_t *val)
+{
+	const char *s = nm->ascii, *stop = nm->registrable, *end = nm->ascii + nm->ascii_len;
+
+	if (ward_strmap_count(m) == 0)
+		return 0;
+	for (;;) {
+		if (ward_strmap_get(m, s, (size_t)(end - s), val))
+			return 1;
+		if (s >= stop)
+			return 0;
+		s = memchr(s, '.', (size_t)(end - s));
+		if (!s)
+			return 0;
+		s++;
+	}
+}
+
+static int
+has_context(const char *folded_name)
+{
+	size_t i;
+
+	for (i = 0; context_words[i]; i++)
+		if (strstr(folded_name, context_words[i]))
+			return 1;
+	return 0;
+}
+
+static int
+is_sep(char c)
+{
+	return c == '-' || c == '_' || (c >= '0' && c <= '9');
+}
+
+struct label {
+	const char *raw; /* ASCII (A-label) text */
+	size_t raw_len;
+	const char *uni; /* Unicode text when the label is an IDN, else NULL */
+	size_t uni_len;
+	char f[FOLD_MAX];
+	uint8_t map[FOLD_MAX];
+	int flen;
+};
+
+static int
+fold_label(struct label *l)
+{
+	if (l->uni)
+		l->flen = fold_utf8(l->uni, l->uni_len, l->f, l->map);
+	else
+		l->flen = fold_ascii(l->raw, l->raw_len, l->f, l->map);
+	if (l->flen >= 0)
+		l->f[l->flen] = '\0';
+	return l->flen;
+}
+
+static int
+left_boundary(const struct label *l, const struct match *m)
+{
+	size_t at;
+
+	if (m->start == 0 || l->uni)
+		return 1;
+	at = l->map[m->start];
+	return at == 0 || is_sep(l->raw[at - 1]);
+}
+
+static int
+right_boundary(const struct label *l, const struct match *m)
+{
+	size_t at;
+
+	if (m->end >= l->flen || l->uni)
+		return 1;
+	at = l->map[m->end];
+	return at == 0 || is_sep(l->raw[at - 1]) || is_sep(l->raw[at]);
+}
+
+/* Whether the raw text of the match, hyphens aside, differs from the token as written. */
+static int
+fold_changed(const struct label *l, const struct match *m, const struct token *t)
+{
+	size_t a, b, i, k = 0, olen = strlen(t->orig);
+
+	if (l->uni)
+		return 1;
+	a = l->map[m->start];
+	b = m->end < l->flen ? l->map[m->end] : l->raw_len;
+	for (i = a; i < b; i++) {
+		if (l->raw[i] == '-' || l->raw[i] == '_')
+			continue;
+		if (k >= olen || l->raw[i] != t->orig[k])
+			return 1;
+		k++;
+	}
+	return k != olen;
+}
+
+static int
+has_hyphen(const struct label *l)
+{
+	return memchr(l->raw, '-', l->raw_len) != NULL || memchr(l->raw, '_', l->raw_len) != NULL;
+}
+
+/* One differing character whose codes differ in exactly one bit. */
+static int
+bitsquat(const struct label *l, const struct token *t)
+{
+	size_t i, diff = 0;
+	unsigned x = 0;
+
+	if (l->uni || l->raw_len != strlen(t->orig))
+		return 0;
+	for (i = 0; i < l->raw_len; i++) {
+		if (l->raw[i] != t->orig[i]) {
+			diff++;
+			x = (unsigned char)l->raw[i] ^ (unsigned char)t->orig[i];
+		}
+	}
+	return diff == 1 && x && (x & (x - 1)) == 0;
+}
+
+struct verdict_candidate {
+	const struct ward_check *check;
+	int rank;
+	const struct match *m;
+};
+
+static void
+describe(struct ward_domain_hit *h, const struct label *l, const struct match *m,
+	 const struct token *t)
+{
+	snprintf(h->detail, sizeof(h->detail), "%.*s~%.*s d=%u", (int)(m->end - m->start),
+		 l->f + m->start, (int)t->len, t->text, (unsigned)m->dist);
+}
+
+static const char *
+official_of(const struct ward_domain_db *db, uint16_t brand)
+{
+	size_t i;
+	uint32_t b;
+
+	for (i = 0; i < db->n_officials; i++)
+		if (ward_strmap_get(db->official, db->officials[i], strlen(db->officials[i]), &b) &&
+		    b == brand)
+			return db->officials[i];
+	return NULL;
+}
+
+/* Judges the matches in the site label; returns the strongest rule or NULL. */
+static const struct ward_check *
+judge_site(const struct ward_domain_db *db, const struct label *l, const struct match *ms,
+	   size_t n, int context, const struct match **best)
+{
+	const struct ward_check *out = NULL;
+	int out_rank = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct match *m = &ms[i];
+		const struct token *t = &db->tokens[m->token];
+		int whole = m->start == 0 && m->end == l->flen;
+		int lb = left_boundary(l, m), rb = right_boundary(l, m);
+		const struct ward_check *c = NULL;
+		int rank = 0;
+
+		if (m->dist == 0 && whole) {
+			if (fold_changed(l, m, t))
+				c = &ward_check_domain_confusable, rank = 6;
+			else if (has_hyphen(l))
+				c = &ward_check_domain_hyphen, rank = 5;
+			else
+				c = &ward_check_domain_tld_swap, rank = 5;
+		} else if (m->dist == 0) {
+			int ok;
+			if (t->weak)
+				ok = (lb || rb) && context;
+			else if (t->len <= 4)
+				ok = (lb && rb) || ((lb || rb) && context);
+			else
+				ok = 1;
+			if (ok)
+				c = l->uni ? &ward_check_domain_confusable : &ward_check_domain_combo,
+				rank = 3;
+		} else if (whole) {
+			if (!t->weak || context) {
+				if (l->uni)
+					c = &ward_check_domain_confusable, rank = 6;
+				else if (bitsquat(l, t))
+					c = &ward_check_domain_bitsquat, rank = 4;
+				else
+					c = &ward_check_domain_typo, rank = 4;
+			}
+		} else if ((lb || rb) && t->len >= 6 && (!t->weak || context)) {
+			c = l->uni ? &ward_check_domain_confusable : &ward_check_domain_typo;
+			rank = 2;
+		}
+		if (c && rank > out_rank) {
+			out = c;
+			out_rank = rank;
+			*best = m;
+		}
+	}
+	return out;
+}
+
+static void
+lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
+{
+	const struct ward_domain_name *nm = &r->name;
+	struct label site, sub;
+	struct match ms[MAX_MATCHES];
+	const struct match *best = NULL;
+	const struct ward_check *c;
+	const char *reg = nm->registrable, *dot, *p, *uni, *uni_site = NULL;
+	size_t n, nlabels_sub = 0, i;
+	int context;
+	char folded_name[FOLD_MAX * 2];
+	size_t fn = 0;
+
+	if (!db->ac.next || nm->is_ip)
+		return;
+	dot = memchr(reg, '.', nm->registrable_len);
+	if (!dot)
+		return; /* a bare public suffix */
+	/* Count subdomain labels to find the site label in the Unicode form. */
+	for (p = nm->ascii; p < reg; p++)
+		if (*p == '.')
+			nlabels_sub++;
+	uni = nm->unicode;
+	for (i = 0; i < nlabels_sub && uni; i++) {
+		uni = strchr(uni, '.');
+		if (uni)
+			uni++;
+	}
+	uni_site = uni;
+
+	memset(&site, 0, sizeof(site));
+	site.raw = reg;
+	site.raw_len = (size_t)(dot - reg);
+	if (nm->has_idn && site.raw_len > 4 && memcmp(reg, "xn--", 4) == 0 && uni_site) {
+		const char *ud = strchr(uni_site, '.');
+		site.uni = uni_site;
+		site.uni_len = ud ? (size_t)(ud - uni_site) : strlen(uni_site);
+	}
+	if (fold_label(&site) < 0)
+		return;
+	/* Folded text of the whole name (for context words). */
+	{
+		char tmp[FOLD_MAX];
+		uint8_t map[FOLD_MAX];
+		int k = fold_ascii(nm->ascii, nm->ascii_len, tmp, map);
+		if (k > 0) {
+			memcpy(folded_name, tmp, (size_t)k);
+			fn = (size_t)k;
+		}
+		folded_name[fn] = '\0';
+	}
+	context = -1;
+
+	n = index_find(db, site.f, (size_t)site.flen, ms, MAX_MATCHES);
+	if (n) {
+		context = has_context(folded_name);
+		c = judge_site(db, &site, ms, n, context, &best);
+		if (c) {
+			const struct token *t = &db->tokens[best->token];
+			struct ward_domain_hit *h =
+				add_hit(r, c, db->brands[t->brand].id, official_of(db, t->brand));
+			if (h)
+				describe(h, &site, best, t);
+			return;
+		}
+	}
+	/* Brand in a subdomain label of an unrelated site. */
+	p = nm->ascii;
+	uni = nm->unicode;
+	while (p < reg) {
+		const char *e = memchr(p, '.', (size_t)(reg - p));
+		const char *ue = uni ? strchr(uni, '.') : NULL;
+		size_t k;
+		if (!e)
+			break;
+		memset(&sub, 0, sizeof(sub));
+		sub.raw = p;
+		sub.raw_len = (size_t)(e - p);
+		if (nm->has_idn && sub.raw_len > 4 && memcmp(p, "xn--", 4) == 0 && uni && ue) {
+			sub.uni = uni;
+			sub.uni_len = (size_t)(ue - uni);
+		}
+		if (fold_label(&sub) > 0 &&
+		    (n = index_find(db, sub.f, (size_t)sub.flen, ms, MAX_MATCHES)) > 0) {
+			if (context < 0)
+				context = has_context(folded_name);
+			for (k = 0; k < n; k++) {
+				const struct match *m = &ms[k];
+				const struct token *t = &db->tokens[m->token];
+				int whole = m->start == 0 && m->end == sub.flen;
+				int ok;
+				if (m->dist == 0)
+					ok = t->weak ? whole && context
+					     : t->len <= 4
+						     ? left_boundary(&sub, m) && right_boundary(&sub, m)
+						     : 1;
+				else
+					ok = whole && t->len >= 6 && (!t->weak || context);
+				if (ok) {
+					struct ward_domain_hit *h =
+						add_hit(r, &ward_check_domain_subdomain,
+							db->brands[t->brand].id,
+							official_of(db, t->brand));
+					if (h)
+						describe(h, &sub, m, t);
+					return;
+				}
+			}
+		}
+		p = e + 1;
+		uni = ue ? ue + 1 : NULL;
+	}
+}
+
+int
+ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n,
+		     struct ward_domain_result *r)
+{
+	uint32_t v;
+	int rc;
+	size_t i;
+
+	r->verdict = WARD_VERDICT_CLEAN;
+	r->official = r->allowlisted = 0;
+	r->score = 0;
+	r->n_hits = 0;
+	rc = ward_domain_name_parse(p, n, &r->name);
+	if (rc < 0)
+		return rc;
+	if (lookup_parents(db->official, &r->name, &v))
+		r->official = 1;
+	if (lookup_parents(db->lists[WARD_DOMAIN_ALLOW], &r->name, &v))
+		r->allowlisted = 1;
+	if (lookup_parents(db->lists[WARD_DOMAIN_IOC], &r->name, &v))
+		add_hit(r, &ward_check_domain_ioc, NULL, v < db->n_refs ? db->refs[v] : NULL);
+	if (!r->official && !r->allowlisted) {
+		if (lookup_parents(db->lists[WARD_DOMAIN_BLOCK], &r->name, &v))
+			add_hit(r, &ward_check_domain_blocklist, NULL,
+				v < db->n_refs ? db->refs[v] : NULL);
+		if (lookup_parents(db->lists[WARD_DOMAIN_NRD], &r->name, &v)) {
+			long today = db->nrd_today;
+			long age;
+			if (today < 0) {
+				time_t now = time(NULL);
+				today = (long)(now / 86400);
+			}
+			age = today - (long)v;
+			if (age >= 0 && age <= db->nrd_max_age) {
+				struct ward_domain_hit *h = add_hit(r, &ward_check_domain_new, NULL, NULL);
+				if (h)
+					snprintf(h->detail, sizeof(h->detail), "%ld days old", age);
+			}
+		}
+		if (r->name.idn_invalid) {
+			struct ward_domain_hit *h =
+				add_hit(r, &ward_check_domain_idn_invalid, NULL, NULL);
+			if (h)
+				snprintf(h->detail, sizeof(h->detail), "%.80s", r->name.unicode);
+		}
+		lookalike(db, r);
+	}
+	for (i = 0; i < r->n_hits; i++) {
+		const struct ward_check *c = r->hits[i].check;
+		enum ward_domain_verdict v2 = WARD_VERDICT_LOOKALIKE;
+		if (c == &ward_check_domain_ioc)
+			v2 = WARD_VERDICT_IOC;
+		else if (c == &ward_check_domain_blocklist)
+			v2 = WARD_VERDICT_BLOCKLISTED;
+		else if (c == &ward_check_domain_new)
+			v2 = WARD_VERDICT_NEW;
+		if (v2 > r->verdict)
+			r->verdict = v2;
+		if (r->hits[i].check->score > r->score)
+			r->score = r->hits[i].check->score;
+	}
+	return 0;
+}

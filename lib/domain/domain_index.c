@@ -1,0 +1,284 @@
+/*
+ * The lookalike index. Brand tokens are found in a folded label with one
+ * Aho-Corasick pass over an automaton holding every whole token (exact
+ * matches: combosquats, TLD swaps, homoglyphs) and the pieces of every token
+ * long enough to be misspelt. By the pigeonhole principle a token within k
+ * edits of part of the label leaves one of its k+1 pieces intact, so a piece
+ * hit names the only tokens worth verifying; verification is a small
+ * semi-global edit distance (Sellers) around the hit. No name is ever
+ * compared with every brand.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ward/error.h"
+#include "domain_internal.h"
+
+int
+typo_budget(size_t len)
+{
+	if (len < 5)
+		return 0;
+	if (len < 10)
+		return 1;
+	return 2;
+}
+
+static int
+add_pattern(struct ward_domain_db *db, size_t *cap, uint16_t tok, uint8_t off, uint8_t len,
+	    uint8_t whole)
+{
+	if (db->n_patterns == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		struct pattern *p = realloc(db->patterns, ncap * sizeof(*p));
+		if (!p)
+			return WARD_ENOMEM;
+		db->patterns = p;
+		*cap = ncap;
+	}
+	db->patterns[db->n_patterns].token = tok;
+	db->patterns[db->n_patterns].offset = off;
+	db->patterns[db->n_patterns].len = len;
+	db->patterns[db->n_patterns].whole = whole;
+	db->n_patterns++;
+	return 0;
+}
+
+void
+index_free(struct ward_domain_db *db)
+{
+	free(db->ac.next);
+	free(db->ac.out);
+	free(db->ac.out_next);
+	free(db->ac.out_pat);
+	free(db->patterns);
+	memset(&db->ac, 0, sizeof(db->ac));
+	db->patterns = NULL;
+	db->n_patterns = 0;
+}
+
+static int
+add_out(struct ac *ac, size_t *cap, int32_t state, uint16_t pat)
+{
+	if (ac->n_out == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		int32_t *n = realloc(ac->out_next, ncap * sizeof(*n));
+		uint16_t *p;
+		if (!n)
+			return WARD_ENOMEM;
+		ac->out_next = n;
+		p = realloc(ac->out_pat, ncap * sizeof(*p));
+		if (!p)
+			return WARD_ENOMEM;
+		ac->out_pat = p;
+		*cap = ncap;
+	}
+	ac->out_pat[ac->n_out] = pat;
+	ac->out_next[ac->n_out] = ac->out[state];
+	ac->out[state] = (int32_t)ac->n_out;
+	ac->n_out++;
+	return 0;
+}
+
+int
+index_build(struct ward_domain_db *db)
+{
+	struct ac *ac = &db->ac;
+	size_t pcap = 0, ocap = 0, max_states = 1, i, j, head, tail;
+	int32_t *fail = NULL, *queue = NULL;
+	int rc = WARD_ENOMEM;
+
+	index_free(db);
+	for (i = 0; i < db->n_tokens; i++) {
+		const struct token *t = &db->tokens[i];
+		int k = typo_budget(t->len);
+		if (add_pattern(db, &pcap, (uint16_t)i, 0, t->len, 1) < 0)
+			return WARD_ENOMEM;
+		max_states += t->len;
+		/* k+1 pieces, as even as possible. */
+		for (j = 0; k > 0 && j <= (size_t)k; j++) {
+			size_t a = j * t->len / (size_t)(k + 1), b = (j + 1) * t->len / (size_t)(k + 1);
+			if (add_pattern(db, &pcap, (uint16_t)i, (uint8_t)a, (uint8_t)(b - a), 0) < 0)
+				return WARD_ENOMEM;
+			max_states += b - a;
+		}
+	}
+	ac->next = malloc(max_states * FOLD_SYMBOLS * sizeof(int32_t));
+	ac->out = malloc(max_states * sizeof(int32_t));
+	fail = calloc(max_states, sizeof(int32_t));
+	queue = malloc(max_states * sizeof(int32_t));
+	if (!ac->next || !ac->out || !fail || !queue)
+		goto out;
+	for (i = 0; i < max_states * FOLD_SYMBOLS; i++)
+		ac->next[i] = -1;
+	for (i = 0; i < max_states; i++)
+		ac->out[i] = -1;
+	ac->n_states = 1;
+	/* Trie. */
+	for (i = 0; i < db->n_patterns; i++) {
+		const struct pattern *p = &db->patterns[i];
+		const char *s = db->tokens[p->token].text + p->offset;
+		int32_t st = 0;
+		for (j = 0; j < p->len; j++) {
+			int sym = fold_symbol(s[j]);
+			if (ac->next[st * FOLD_SYMBOLS + sym] < 0)
+				ac->next[st * FOLD_SYMBOLS + sym] = (int32_t)ac->n_states++;
+			st = ac->next[st * FOLD_SYMBOLS + sym];
+		}
+		if (add_out(ac, &ocap, st, (uint16_t)i) < 0)
+			goto out;
+	}
+	/* Failure links by breadth-first order, turned into a full goto table. */
+	head = tail = 0;
+	for (j = 0; j < FOLD_SYMBOLS; j++) {
+		int32_t s = ac->next[j];
+		if (s < 0) {
+			ac->next[j] = 0;
+		} else {
+			fail[s] = 0;
+			queue[tail++] = s;
+		}
+	}
+	while (head < tail) {
+		int32_t r = queue[head++];
+		int32_t e;
+		/* Inherit the outputs of the failure state. */
+		for (e = ac->out[fail[r]]; e >= 0; e = ac->out_next[e])
+			if (add_out(ac, &ocap, r, ac->out_pat[e]) < 0)
+				goto out;
+		for (j = 0; j < FOLD_SYMBOLS; j++) {
+			int32_t s = ac->next[r * FOLD_SYMBOLS + j];
+			if (s < 0) {
+				ac->next[r * FOLD_SYMBOLS + j] = ac->next[fail[r] * FOLD_SYMBOLS + j];
+			} else {
+				fail[s] = ac->next[fail[r] * FOLD_SYMBOLS + j];
+				queue[tail++] = s;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(fail);
+	free(queue);
+	return rc;
+}
+
+/*
+ * Best occurrence of token t inside s[lo..hi) with at most k edits: the
+ * pattern must be used whole, the text may start and end anywhere. Returns
+ * the distance (or k+1) and the span.
+ */
+static int
+sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, size_t *start,
+	size_t *end)
+{
+	int col[64], startc[64];
+	size_t i, j;
+	int best = k + 1;
+
+	if (m >= 64)
+		return k + 1;
+	for (i = 0; i <= m; i++) {
+		col[i] = (int)i;
+		startc[i] = (int)lo;
+	}
+	for (j = lo; j < hi; j++) {
+		int diag = col[0], dstart = startc[0];
+		col[0] = 0;
+		startc[0] = (int)j + 1;
+		for (i = 1; i <= m; i++) {
+			int up = col[i - 1] + 1, left = col[i] + 1, d = diag + (t[i - 1] != s[j]);
+			int v = d, vs = dstart;
+			diag = col[i];
+			dstart = startc[i];
+			if (up < v) {
+				v = up;
+				vs = startc[i - 1];
+			}
+			if (left < v) {
+				v = left;
+				vs = startc[i];
+			}
+			col[i] = v;
+			startc[i] = vs;
+		}
+		if (col[m] < best || (col[m] == best && best <= k && (size_t)startc[m] == *start)) {
+			best = col[m];
+			*start = (size_t)startc[m];
+			*end = j + 1;
+		}
+	}
+	return best;
+}
+
+static size_t
+push(struct match *out, size_t n, size_t max, uint16_t tok, size_t s, size_t e, int d)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (out[i].token != tok)
+			continue;
+		/* Keep the better of two matches of one token. */
+		if (d < out[i].dist || (d == out[i].dist && e - s > (size_t)(out[i].end - out[i].start))) {
+			out[i].start = (uint8_t)s;
+			out[i].end = (uint8_t)e;
+			out[i].dist = (uint8_t)d;
+		}
+		return n;
+	}
+	if (n >= max)
+		return n;
+	out[n].token = tok;
+	out[n].start = (uint8_t)s;
+	out[n].end = (uint8_t)e;
+	out[n].dist = (uint8_t)d;
+	return n + 1;
+}
+
+size_t
+index_find(const struct ward_domain_db *db, const char *s, size_t n, struct match *out,
+	   size_t max)
+{
+	const struct ac *ac = &db->ac;
+	int32_t st = 0;
+	size_t i, found = 0;
+	/* Tokens already verified for this label (few: a label is short). */
+	uint16_t tried[32];
+	size_t n_tried = 0;
+
+	if (!ac->next || n >= FOLD_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		int32_t e;
+		st = ac->next[st * FOLD_SYMBOLS + fold_symbol(s[i])];
+		for (e = ac->out[st]; e >= 0; e = ac->out_next[e]) {
+			const struct pattern *p = &db->patterns[ac->out_pat[e]];
+			const struct token *t = &db->tokens[p->token];
+			size_t pstart = i + 1 - p->len, lo, hi, ms = 0, me = 0, k;
+			int k_budget, d;
+			if (p->whole) {
+				found = push(out, found, max, p->token, pstart, i + 1, 0);
+				continue;
+			}
+			for (k = 0; k < n_tried; k++)
+				if (tried[k] == p->token)
+					break;
+			if (k < n_tried)
+				continue;
+			if (n_tried < 32)
+				tried[n_tried++] = p->token;
+			k_budget = typo_budget(t->len);
+			lo = pstart >= p->offset + (size_t)k_budget ? pstart - p->offset - (size_t)k_budget : 0;
+			hi = pstart - p->offset + t->len + (size_t)k_budget;
+			if (pstart < p->offset)
+				hi = t->len + (size_t)k_budget;
+			if (hi > n)
+				hi = n;
+			d = sellers(t->text, t->len, s, lo, hi, k_budget, &ms, &me);
+			if (d >= 1 && d <= k_budget)
+				found = push(out, found, max, p->token, ms, me, d);
+		}
+	}
+	return found;
+}
