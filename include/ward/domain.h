@@ -93,7 +93,13 @@ int ward_domain_db_add_brands(struct ward_domain_db *db, const uint8_t *p, size_
 int ward_domain_db_add_brand(struct ward_domain_db *db, const char *id, const char *domains,
 			     const char *tokens);
 
-/* The built-in brands and IOC domains compiled into libward. */
+/*
+ * Everyday words (one per line) never reported as misspellings of a brand;
+ * the built-in brands come with data/stopwords.txt.
+ */
+int ward_domain_db_add_stopwords(struct ward_domain_db *db, const uint8_t *p, size_t n);
+
+/* The built-in brands (with their stop words) and IOC domains compiled into libward. */
 int ward_domain_db_add_builtin_brands(struct ward_domain_db *db);
 int ward_domain_db_add_builtin_iocs(struct ward_domain_db *db);
 

@@ -96,9 +96,15 @@ has_context(const char *folded_name)
 }
 
 static int
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
 is_sep(char c)
 {
-	return c == '-' || c == '_' || (c >= '0' && c <= '9');
+	return c == '-' || c == '_' || is_digit(c);
 }
 
 struct label {
@@ -110,6 +116,18 @@ struct label {
 	uint8_t map[FOLD_MAX];
 	int flen;
 };
+
+/* raw[a-1] | raw[a] is a word boundary: a hyphen, or a digit next to a letter
+ * (a run of digits like "50" in "50kxw" is one word with what follows). */
+static int
+sep_between(const struct label *l, size_t a)
+{
+	char x = l->raw[a - 1], y = a < l->raw_len ? l->raw[a] : '-';
+
+	if (x == '-' || x == '_' || y == '-' || y == '_')
+		return 1;
+	return is_digit(x) != is_digit(y);
+}
 
 static int
 fold_label(struct label *l)
@@ -123,6 +141,27 @@ fold_label(struct label *l)
 	return l->flen;
 }
 
+/* A context word ends at s[n-1] (left side) or starts at s[0] (right side). */
+static int
+context_at(const char *s, size_t n, int at_end)
+{
+	size_t i, k;
+
+	for (i = 0; context_words[i]; i++) {
+		k = strlen(context_words[i]);
+		if (k > n)
+			continue;
+		if (memcmp(at_end ? s + n - k : s, context_words[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Word boundaries around a match: the label's edge, a hyphen or digit in the
+ * raw text, or a context word written against the brand ("walletbinance",
+ * "ledgerlive"); on the right a plural s counts too.
+ */
 static int
 left_boundary(const struct label *l, const struct match *m)
 {
@@ -131,7 +170,9 @@ left_boundary(const struct label *l, const struct match *m)
 	if (m->start == 0 || l->uni)
 		return 1;
 	at = l->map[m->start];
-	return at == 0 || is_sep(l->raw[at - 1]);
+	if (at == 0 || sep_between(l, at))
+		return 1;
+	return context_at(l->f, m->start, 1);
 }
 
 static int
@@ -142,7 +183,52 @@ right_boundary(const struct label *l, const struct match *m)
 	if (m->end >= l->flen || l->uni)
 		return 1;
 	at = l->map[m->end];
-	return at == 0 || is_sep(l->raw[at - 1]) || is_sep(l->raw[at]);
+	if (at == 0 || sep_between(l, at) || (at > 1 && sep_between(l, at - 1)))
+		return 1;
+	if (m->end + 1 == l->flen && l->f[m->end] == 's')
+		return 1;
+	return context_at(l->f + m->end, (size_t)(l->flen - m->end), 0);
+}
+
+/* The hyphen or underscore inside the raw text of a match, if any. */
+static int
+span_has_hyphen(const struct label *l, const struct match *m)
+{
+	size_t a, b;
+
+	if (l->uni)
+		return 0;
+	a = l->map[m->start];
+	b = m->end < l->flen ? l->map[m->end] : l->raw_len;
+	while (b > a && (l->raw[b - 1] == '-' || l->raw[b - 1] == '_'))
+		b--;
+	return memchr(l->raw + a, '-', b - a) != NULL || memchr(l->raw + a, '_', b - a) != NULL;
+}
+
+/* Whether a match starts and ends at the label's edges or at hyphens/digits. */
+static int
+strict_edges(const struct label *l, const struct match *m)
+{
+	size_t a, b;
+
+	if (l->uni)
+		return 1;
+	a = l->map[m->start];
+	b = m->end < l->flen ? l->map[m->end] : l->raw_len;
+	return (m->start == 0 || is_sep(l->raw[a - 1])) &&
+	       (m->end >= l->flen || is_sep(l->raw[b - 1]) || is_sep(l->raw[b]));
+}
+
+/*
+ * A misspelling is never an everyday word, and one spread over hyphenated
+ * words must be those whole words ("wallets-connect", not "open-server").
+ */
+static int
+plausible_typo(const struct ward_domain_db *db, const struct label *l, const struct match *m)
+{
+	if (ward_strmap_get(db->stop, l->f + m->start, (size_t)(m->end - m->start), NULL))
+		return 0;
+	return !span_has_hyphen(l, m) || strict_edges(l, m);
 }
 
 /* Whether the raw text of the match, hyphens aside, differs from the token as written. */
@@ -238,29 +324,30 @@ judge_site(const struct ward_domain_db *db, const struct label *l, const struct 
 				c = &ward_check_domain_confusable, rank = 6;
 			else if (has_hyphen(l))
 				c = &ward_check_domain_hyphen, rank = 5;
-			else
+			else if (!t->weak || context)
 				c = &ward_check_domain_tld_swap, rank = 5;
 		} else if (m->dist == 0) {
 			int ok;
 			if (t->weak)
-				ok = (lb || rb) && context;
+				ok = lb && rb;
 			else if (t->len <= 4)
-				ok = (lb && rb) || ((lb || rb) && context);
+				ok = lb || rb;
 			else
 				ok = 1;
 			if (ok)
 				c = l->uni ? &ward_check_domain_confusable : &ward_check_domain_combo,
 				rank = 3;
+		} else if (!plausible_typo(db, l, m)) {
+			continue;
 		} else if (whole) {
-			if (!t->weak || context) {
-				if (l->uni)
-					c = &ward_check_domain_confusable, rank = 6;
-				else if (bitsquat(l, t))
-					c = &ward_check_domain_bitsquat, rank = 4;
-				else
-					c = &ward_check_domain_typo, rank = 4;
-			}
-		} else if ((lb || rb) && t->len >= 6 && (!t->weak || context)) {
+			if (l->uni)
+				c = &ward_check_domain_confusable, rank = 6;
+			else if (bitsquat(l, t))
+				c = &ward_check_domain_bitsquat, rank = 4;
+			else
+				c = &ward_check_domain_typo, rank = 4;
+		} else if ((t->len >= 9 ? lb || rb : lb && rb) && t->len >= 6 &&
+			   (!t->weak || context)) {
 			c = l->uni ? &ward_check_domain_confusable : &ward_check_domain_typo;
 			rank = 2;
 		}
@@ -365,13 +452,15 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 				const struct token *t = &db->tokens[m->token];
 				int whole = m->start == 0 && m->end == sub.flen;
 				int ok;
-				if (m->dist == 0)
-					ok = t->weak ? whole && context
-					     : t->len <= 4
-						     ? left_boundary(&sub, m) && right_boundary(&sub, m)
-						     : 1;
+				if (m->dist == 0 && t->weak)
+					ok = context && (whole || (left_boundary(&sub, m) &&
+								   right_boundary(&sub, m)));
+				else if (m->dist == 0)
+					ok = t->len > 4 || left_boundary(&sub, m) ||
+					     right_boundary(&sub, m);
 				else
-					ok = whole && t->len >= 6 && (!t->weak || context);
+					ok = whole && t->len >= 6 && (!t->weak || context) &&
+					     plausible_typo(db, &sub, m);
 				if (ok) {
 					struct ward_domain_hit *h =
 						add_hit(r, &ward_check_domain_subdomain,

@@ -24,7 +24,8 @@ ward_domain_db_new(void)
 	db->official = ward_strmap_new();
 	db->token_set = ward_strmap_new();
 	db->ref_index = ward_strmap_new();
-	if (!db->official || !db->token_set || !db->ref_index)
+	db->stop = ward_strmap_new();
+	if (!db->official || !db->token_set || !db->ref_index || !db->stop)
 		goto fail;
 	for (i = 0; i < 4; i++)
 		if (!(db->lists[i] = ward_strmap_new()))
@@ -57,6 +58,7 @@ ward_domain_db_free(struct ward_domain_db *db)
 	ward_strmap_free(db->official);
 	ward_strmap_free(db->token_set);
 	ward_strmap_free(db->ref_index);
+	ward_strmap_free(db->stop);
 	for (i = 0; i < 4; i++)
 		ward_strmap_free(db->lists[i]);
 	index_free(db);
@@ -120,12 +122,17 @@ add_token(struct ward_domain_db *db, size_t brand, const char *s, size_t n)
 {
 	struct token t;
 	uint8_t map[FOLD_MAX];
-	int weak = 0, len;
+	int weak = 0, len, budget = -1;
 	struct token *nt;
 	uint32_t existing;
 
 	if (n && s[0] == '~')
 		weak = 1, s++, n--;
+	/* "token:N" caps the edits tolerated, for names built on a common word. */
+	if (n > 2 && s[n - 2] == ':' && s[n - 1] >= '0' && s[n - 1] <= '2') {
+		budget = s[n - 1] - '0';
+		n -= 2;
+	}
 	if (n == 0 || n >= sizeof(t.text))
 		return WARD_EINVAL;
 	memset(&t, 0, sizeof(t));
@@ -140,6 +147,9 @@ add_token(struct ward_domain_db *db, size_t brand, const char *s, size_t n)
 	}
 	t.len = (uint8_t)len;
 	t.weak = (uint8_t)weak;
+	t.budget = (uint8_t)typo_budget((size_t)len);
+	if (budget >= 0 && budget < t.budget)
+		t.budget = (uint8_t)budget;
 	t.brand = (uint16_t)brand;
 	if (ward_strmap_get(db->token_set, t.text, t.len, &existing))
 		return 0; /* first brand to claim a token keeps it */
@@ -321,4 +331,23 @@ ward_domain_db_build(struct ward_domain_db *db)
 	if (rc == 0)
 		db->built = 1;
 	return rc;
+}
+
+int
+ward_domain_db_add_stopwords(struct ward_domain_db *db, const uint8_t *p, size_t n)
+{
+	const char *s = (const char *)p, *end = s + n;
+	char f[FOLD_MAX];
+	uint8_t map[FOLD_MAX];
+	int rc, len;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t l = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		if (l && s[0] != '#' && (len = fold_ascii(s, l, f, map)) > 0 &&
+		    (rc = ward_strmap_put(db->stop, f, (size_t)len, 1)) < 0)
+			return rc;
+		s = nl ? nl + 1 : end;
+	}
+	return 0;
 }

@@ -3,7 +3,8 @@
  * (ICU uspoof), case folded before and after as ICU's skeletons are case
  * sensitive, hyphens and underscores dropped (so hyphen insertion does not
  * hide a brand), combining marks dropped, and "rn" read as "m" (ICU maps m
- * to rn; reading it the other way keeps tokens short). Characters ICU leaves
+ * to rn; reading it the other way keeps tokens short) and "vv" as "w", the
+ * commonest multi-letter confusable in phishing domains that ICU lacks. Characters ICU leaves
  * outside ASCII become '?', which matches nothing and costs one edit.
  *
  * ASCII labels, the common case, go through a table computed from ICU once,
@@ -87,15 +88,15 @@ fold_symbol(char c)
 	return 36;
 }
 
-/* Reads "rn" as "m" in place; keeps map aligned. */
+/* Reads "rn" as "m" and "vv" as "w" in place; keeps map aligned. */
 static int
 squeeze_rn(char *d, uint8_t *map, int n)
 {
 	int i, o = 0;
 
 	for (i = 0; i < n; i++) {
-		if (d[i] == 'r' && i + 1 < n && d[i + 1] == 'n') {
-			d[o] = 'm';
+		if (i + 1 < n && ((d[i] == 'r' && d[i + 1] == 'n') || (d[i] == 'v' && d[i + 1] == 'v'))) {
+			d[o] = d[i] == 'r' ? 'm' : 'w';
 			map[o++] = map[i];
 			i++;
 			continue;

@@ -17,7 +17,8 @@
 int
 typo_budget(size_t len)
 {
-	if (len < 5)
+	/* Five letters leave too many real words one edit away (upbit/uppit). */
+	if (len < 6)
 		return 0;
 	if (len < 10)
 		return 1;
@@ -91,7 +92,7 @@ index_build(struct ward_domain_db *db)
 	index_free(db);
 	for (i = 0; i < db->n_tokens; i++) {
 		const struct token *t = &db->tokens[i];
-		int k = typo_budget(t->len);
+		int k = t->budget;
 		if (add_pattern(db, &pcap, (uint16_t)i, 0, t->len, 1) < 0)
 			return WARD_ENOMEM;
 		max_states += t->len;
@@ -164,49 +165,56 @@ out:
 }
 
 /*
- * Best occurrence of token t inside s[lo..hi) with at most k edits: the
- * pattern must be used whole, the text may start and end anywhere. Returns
- * the distance (or k+1) and the span.
+ * Best occurrence of token t inside s[lo..hi) with at most k edits
+ * (insertions, deletions, substitutions and adjacent transpositions, i.e.
+ * optimal string alignment): the token must be used whole, the text may
+ * start and end anywhere. Returns the distance (or k+1) and the span.
  */
 static int
 sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, size_t *start,
 	size_t *end)
 {
-	int col[64], startc[64];
+	int c0[64], c1[64], c2[64], s0[64], s1[64], s2[64];
+	int *pp = c0, *prev = c1, *cur = c2, *spp = s0, *sprev = s1, *scur = s2, *tmp;
 	size_t i, j;
 	int best = k + 1;
 
 	if (m >= 64)
 		return k + 1;
 	for (i = 0; i <= m; i++) {
-		col[i] = (int)i;
-		startc[i] = (int)lo;
+		prev[i] = pp[i] = (int)i;
+		sprev[i] = spp[i] = (int)lo;
 	}
 	for (j = lo; j < hi; j++) {
-		int diag = col[0], dstart = startc[0];
-		col[0] = 0;
-		startc[0] = (int)j + 1;
+		cur[0] = 0;
+		scur[0] = (int)j + 1;
 		for (i = 1; i <= m; i++) {
-			int up = col[i - 1] + 1, left = col[i] + 1, d = diag + (t[i - 1] != s[j]);
-			int v = d, vs = dstart;
-			diag = col[i];
-			dstart = startc[i];
-			if (up < v) {
-				v = up;
-				vs = startc[i - 1];
+			int v = prev[i - 1] + (t[i - 1] != s[j]), vs = sprev[i - 1];
+			if (cur[i - 1] + 1 < v) {
+				v = cur[i - 1] + 1;
+				vs = scur[i - 1];
 			}
-			if (left < v) {
-				v = left;
-				vs = startc[i];
+			if (prev[i] + 1 < v) {
+				v = prev[i] + 1;
+				vs = sprev[i];
 			}
-			col[i] = v;
-			startc[i] = vs;
+			if (i > 1 && j > lo && t[i - 1] == s[j - 1] && t[i - 2] == s[j] &&
+			    pp[i - 2] + 1 < v) {
+				v = pp[i - 2] + 1;
+				vs = spp[i - 2];
+			}
+			cur[i] = v;
+			scur[i] = vs;
 		}
-		if (col[m] < best || (col[m] == best && best <= k && (size_t)startc[m] == *start)) {
-			best = col[m];
-			*start = (size_t)startc[m];
+		if (cur[m] < best) {
+			best = cur[m];
+			*start = (size_t)scur[m];
 			*end = j + 1;
+		} else if (cur[m] == best && best <= k && (size_t)scur[m] == *start) {
+			*end = j + 1; /* same start, longer span: keep the longer */
 		}
+		tmp = pp, pp = prev, prev = cur, cur = tmp;
+		tmp = spp, spp = sprev, sprev = scur, scur = tmp;
 	}
 	return best;
 }
@@ -268,7 +276,7 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 				continue;
 			if (n_tried < 32)
 				tried[n_tried++] = p->token;
-			k_budget = typo_budget(t->len);
+			k_budget = t->budget;
 			lo = pstart >= p->offset + (size_t)k_budget ? pstart - p->offset - (size_t)k_budget : 0;
 			hi = pstart - p->offset + t->len + (size_t)k_budget;
 			if (pstart < p->offset)

@@ -20,6 +20,7 @@ struct token {
 	char orig[64];     /* as written, lower case, no hyphens */
 	uint8_t len;
 	uint8_t weak;      /* an everyday word: needs context to count */
+	uint8_t budget;    /* edits tolerated: typo_budget(len) or the brand list's :N */
 	uint16_t brand;    /* index into brands */
 };
 
@@ -53,6 +54,7 @@ struct ward_domain_db {
 	size_t n_officials;
 	struct ward_strmap *official; /* official domain -> brand index */
 	struct ward_strmap *token_set; /* folded token text -> token index */
+	struct ward_strmap *stop;      /* everyday words never reported as typos */
 	struct ward_strmap *lists[4];  /* enum ward_domain_list -> value */
 	char **refs;            /* list sources and IOC citations, by value */
 	size_t n_refs;
