@@ -29,7 +29,14 @@ static const char *const context_words[] = {
 	"secure", "official", "token", "nft",   "crypto", "defi",    "swap",   "bridge",
 	"stake",  "staking", "mint",   "web3",   "restore", "recover", "sync", "unlock",
 	"account", "update", "kyc",   "exchange", "trade", "bitcoin", "ethereum", "coin",
-	"live",   "app",   "drop",   "event",  "auth",   "portfolio", NULL};
+	"live",   "app",   "drop",   "event",  "auth",   "portfolio", "btc",  "eth",
+	"usdt",   "card",  "foundation", "network", "labs", "lend", "upgrade", "phrase",
+	"seed",   "pad",   "launch", "fund",   "pool",   "farm",   "vault",  "yield",
+	"dao",    "hub",   "www",    "vip",    "asset",  "first",  "fix",    "check",
+	"earn",   "refund", "payout", NULL};
+
+/* Suffix words glued to a misspelt brand ("tronllinkorg", "metamskio"). */
+static const char *const suffix_words[] = {"org", "com", "net", "io", "ion", NULL};
 
 const char *
 ward_domain_verdict_name(enum ward_domain_verdict v)
@@ -143,18 +150,24 @@ fold_label(struct label *l)
 
 /* A context word ends at s[n-1] (left side) or starts at s[0] (right side). */
 static int
-context_at(const char *s, size_t n, int at_end)
+word_at(const char *const *words, const char *s, size_t n, int at_end)
 {
 	size_t i, k;
 
-	for (i = 0; context_words[i]; i++) {
-		k = strlen(context_words[i]);
+	for (i = 0; words[i]; i++) {
+		k = strlen(words[i]);
 		if (k > n)
 			continue;
-		if (memcmp(at_end ? s + n - k : s, context_words[i], k) == 0)
+		if (memcmp(at_end ? s + n - k : s, words[i], k) == 0)
 			return 1;
 	}
 	return 0;
+}
+
+static int
+context_at(const char *s, size_t n, int at_end)
+{
+	return word_at(context_words, s, n, at_end);
 }
 
 /*
@@ -176,7 +189,7 @@ left_boundary(const struct label *l, const struct match *m)
 }
 
 static int
-right_boundary(const struct label *l, const struct match *m)
+right_boundary(const struct label *l, const struct match *m, int typo)
 {
 	size_t at;
 
@@ -185,7 +198,10 @@ right_boundary(const struct label *l, const struct match *m)
 	at = l->map[m->end];
 	if (at == 0 || sep_between(l, at) || (at > 1 && sep_between(l, at - 1)))
 		return 1;
-	if (m->end + 1 == l->flen && l->f[m->end] == 's')
+	/* A plural s before the end or a hyphen ("arbitums-foundation"). */
+	if (l->f[m->end] == 's' && (m->end + 1 == l->flen || sep_between(l, at + 1)))
+		return 1;
+	if (typo && word_at(suffix_words, l->f + m->end, (size_t)(l->flen - m->end), 0))
 		return 1;
 	return context_at(l->f + m->end, (size_t)(l->flen - m->end), 0);
 }
@@ -302,62 +318,91 @@ official_of(const struct ward_domain_db *db, uint16_t brand)
 	return NULL;
 }
 
+/* The rule a match in the site label meets, with its rank (0: none). */
+static const struct ward_check *
+judge_match(const struct ward_domain_db *db, const struct label *l, const struct match *m,
+	    int context, int *rank)
+{
+	const struct token *t = &db->tokens[m->token];
+	int whole = m->start == 0 && m->end == l->flen;
+	int lb = left_boundary(l, m), rb = right_boundary(l, m, m->dist > 0);
+
+	*rank = 0;
+	if (m->dist == 0 && whole) {
+		if (fold_changed(l, m, t))
+			return *rank = 6, &ward_check_domain_confusable;
+		if (has_hyphen(l))
+			return *rank = 5, &ward_check_domain_hyphen;
+		if (!t->weak || context)
+			return *rank = 5, &ward_check_domain_tld_swap;
+		return NULL;
+	}
+	if (m->dist == 0) {
+		int ok = t->weak ? lb && rb : t->len <= 4 ? lb || rb : 1;
+		if (!ok)
+			return NULL;
+		*rank = 3;
+		return l->uni ? &ward_check_domain_confusable : &ward_check_domain_combo;
+	}
+	if (!plausible_typo(db, l, m))
+		return NULL;
+	if (whole) {
+		*rank = l->uni ? 6 : 4;
+		if (l->uni)
+			return &ward_check_domain_confusable;
+		return bitsquat(l, t) ? &ward_check_domain_bitsquat : &ward_check_domain_typo;
+	}
+	/* Misspelt and combined with other words. Everyday-word brands need context
+	 * or hyphens around them ("is-kralken"). */
+	if (t->len < 6 || !(t->len >= 9 ? lb || rb : lb && rb))
+		return NULL;
+	if (t->weak && !context && !strict_edges(l, m))
+		return NULL;
+	*rank = 2;
+	return l->uni ? &ward_check_domain_confusable : &ward_check_domain_typo;
+}
+
 /* Judges the matches in the site label; returns the strongest rule or NULL. */
 static const struct ward_check *
 judge_site(const struct ward_domain_db *db, const struct label *l, const struct match *ms,
-	   size_t n, int context, const struct match **best)
+	   size_t n, int context, struct match *best)
 {
-	const struct ward_check *out = NULL;
-	int out_rank = 0;
-	size_t i;
+	const struct ward_check *out = NULL, *c;
+	int out_rank = 0, rank;
+	size_t i, e;
 
 	for (i = 0; i < n; i++) {
-		const struct match *m = &ms[i];
-		const struct token *t = &db->tokens[m->token];
-		int whole = m->start == 0 && m->end == l->flen;
-		int lb = left_boundary(l, m), rb = right_boundary(l, m);
-		const struct ward_check *c = NULL;
-		int rank = 0;
-
-		if (m->dist == 0 && whole) {
-			if (fold_changed(l, m, t))
-				c = &ward_check_domain_confusable, rank = 6;
-			else if (has_hyphen(l))
-				c = &ward_check_domain_hyphen, rank = 5;
-			else if (!t->weak || context)
-				c = &ward_check_domain_tld_swap, rank = 5;
-		} else if (m->dist == 0) {
-			int ok;
-			if (t->weak)
-				ok = lb && rb;
-			else if (t->len <= 4)
-				ok = lb || rb;
-			else
-				ok = 1;
-			if (ok)
-				c = l->uni ? &ward_check_domain_confusable : &ward_check_domain_combo,
-				rank = 3;
-		} else if (!plausible_typo(db, l, m)) {
-			continue;
-		} else if (whole) {
-			if (l->uni)
-				c = &ward_check_domain_confusable, rank = 6;
-			else if (bitsquat(l, t))
-				c = &ward_check_domain_bitsquat, rank = 4;
-			else
-				c = &ward_check_domain_typo, rank = 4;
-		} else if ((t->len >= 9 ? lb || rb : lb && rb) && t->len >= 6 &&
-			   (!t->weak || context)) {
-			c = l->uni ? &ward_check_domain_confusable : &ward_check_domain_typo;
-			rank = 2;
-		}
-		if (c && rank > out_rank) {
-			out = c;
-			out_rank = rank;
-			*best = m;
+		struct match m = ms[i];
+		c = judge_match(db, l, &m, context, &rank);
+		if (c && rank > out_rank)
+			out = c, out_rank = rank, *best = m;
+		/* Equally close spans that end elsewhere. */
+		for (e = m.end + 1; ms[i].ends >> e && e < 64 && e <= (size_t)l->flen; e++) {
+			if (!((ms[i].ends >> e) & 1))
+				continue;
+			m.end = (uint8_t)e;
+			c = judge_match(db, l, &m, context, &rank);
+			if (c && rank > out_rank)
+				out = c, out_rank = rank, *best = m;
 		}
 	}
 	return out;
+}
+
+/* The label after a brand label reads like its suffix: "ledger.com-client.email". */
+static int
+dotcom_next(const char *p, const char *end)
+{
+	static const char *const sfx[] = {"com", "net", "org", "io", "app", NULL};
+	size_t i, k;
+
+	for (i = 0; sfx[i]; i++) {
+		k = strlen(sfx[i]);
+		if ((size_t)(end - p) > k && memcmp(p, sfx[i], k) == 0 &&
+		    (p[k] == '.' || p[k] == '-' || (p[k] >= '0' && p[k] <= '9')))
+			return 1;
+	}
+	return 0;
 }
 
 static void
@@ -366,7 +411,7 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 	const struct ward_domain_name *nm = &r->name;
 	struct label site, sub;
 	struct match ms[MAX_MATCHES];
-	const struct match *best = NULL;
+	struct match best;
 	const struct ward_check *c;
 	const char *reg = nm->registrable, *dot, *p, *uni, *uni_site = NULL;
 	size_t n, nlabels_sub = 0, i;
@@ -419,11 +464,11 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 		context = has_context(folded_name);
 		c = judge_site(db, &site, ms, n, context, &best);
 		if (c) {
-			const struct token *t = &db->tokens[best->token];
+			const struct token *t = &db->tokens[best.token];
 			struct ward_domain_hit *h =
 				add_hit(r, c, db->brands[t->brand].id, official_of(db, t->brand));
 			if (h)
-				describe(h, &site, best, t);
+				describe(h, &site, &best, t);
 			return;
 		}
 	}
@@ -453,11 +498,12 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 				int whole = m->start == 0 && m->end == sub.flen;
 				int ok;
 				if (m->dist == 0 && t->weak)
-					ok = context && (whole || (left_boundary(&sub, m) &&
-								   right_boundary(&sub, m)));
+					ok = (context || (whole && dotcom_next(e + 1, reg))) &&
+					     (whole ||
+					      (left_boundary(&sub, m) && right_boundary(&sub, m, 0)));
 				else if (m->dist == 0)
 					ok = t->len > 4 || left_boundary(&sub, m) ||
-					     right_boundary(&sub, m);
+					     right_boundary(&sub, m, 0);
 				else
 					ok = whole && t->len >= 6 && (!t->weak || context) &&
 					     plausible_typo(db, &sub, m);

@@ -172,7 +172,7 @@ out:
  */
 static int
 sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, size_t *start,
-	size_t *end)
+	size_t *end, uint64_t *ends)
 {
 	int c0[64], c1[64], c2[64], s0[64], s1[64], s2[64];
 	int *pp = c0, *prev = c1, *cur = c2, *spp = s0, *sprev = s1, *scur = s2, *tmp;
@@ -210,8 +210,11 @@ sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, siz
 			best = cur[m];
 			*start = (size_t)scur[m];
 			*end = j + 1;
-		} else if (cur[m] == best && best <= k && (size_t)scur[m] == *start) {
-			*end = j + 1; /* same start, longer span: keep the longer */
+			*ends = 0;
+		} else if (cur[m] == best && best <= k && (size_t)scur[m] == *start && j + 1 < 64) {
+			/* As good with a longer span: the classifier picks the end that
+			 * falls on a word boundary ("arbitrun|claim", not "arbitru|nclaim"). */
+			*ends |= 1ull << (j + 1);
 		}
 		tmp = pp, pp = prev, prev = cur, cur = tmp;
 		tmp = spp, spp = sprev, sprev = scur, scur = tmp;
@@ -241,6 +244,7 @@ push(struct match *out, size_t n, size_t max, uint16_t tok, size_t s, size_t e, 
 	out[n].start = (uint8_t)s;
 	out[n].end = (uint8_t)e;
 	out[n].dist = (uint8_t)d;
+	out[n].ends = 0;
 	return n + 1;
 }
 
@@ -264,6 +268,7 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 			const struct pattern *p = &db->patterns[ac->out_pat[e]];
 			const struct token *t = &db->tokens[p->token];
 			size_t pstart = i + 1 - p->len, lo, hi, ms = 0, me = 0, k;
+			uint64_t alt = 0;
 			int k_budget, d;
 			if (p->whole) {
 				found = push(out, found, max, p->token, pstart, i + 1, 0);
@@ -283,9 +288,13 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 				hi = t->len + (size_t)k_budget;
 			if (hi > n)
 				hi = n;
-			d = sellers(t->text, t->len, s, lo, hi, k_budget, &ms, &me);
-			if (d >= 1 && d <= k_budget)
+			d = sellers(t->text, t->len, s, lo, hi, k_budget, &ms, &me, &alt);
+			if (d >= 1 && d <= k_budget) {
+				size_t before = found;
 				found = push(out, found, max, p->token, ms, me, d);
+				if (found > before)
+					out[found - 1].ends = alt;
+			}
 		}
 	}
 	return found;

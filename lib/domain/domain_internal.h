@@ -83,6 +83,7 @@ struct match {
 	uint16_t token;
 	uint8_t start, end; /* span in the folded label */
 	uint8_t dist;
+	uint64_t ends;      /* other ends (bit i: end i) as good as end, same start */
 };
 #define MAX_MATCHES 16
 /* Finds brand tokens in a folded label, exactly and within edit distance. */
