@@ -196,7 +196,7 @@ right_boundary(const struct label *l, const struct match *m, int typo)
 	if (m->end >= l->flen || l->uni)
 		return 1;
 	at = l->map[m->end];
-	if (at == 0 || sep_between(l, at) || (at > 1 && sep_between(l, at - 1)))
+	if (at == 0 || sep_between(l, at))
 		return 1;
 	/* A plural s before the end or a hyphen ("arbitums-foundation"). */
 	if (l->f[m->end] == 's' && (m->end + 1 == l->flen || sep_between(l, at + 1)))
@@ -244,7 +244,8 @@ plausible_typo(const struct ward_domain_db *db, const struct label *l, const str
 {
 	if (ward_strmap_get(db->stop, l->f + m->start, (size_t)(m->end - m->start), NULL))
 		return 0;
-	return !span_has_hyphen(l, m) || strict_edges(l, m);
+	return !span_has_hyphen(l, m) || strict_edges(l, m) ||
+	       (left_boundary(l, m) && right_boundary(l, m, 1));
 }
 
 /* Whether the raw text of the match, hyphens aside, differs from the token as written. */
