@@ -21,6 +21,10 @@ int ward_strmap_put(struct ward_strmap *m, const char *key, size_t n, uint32_t v
 /* Returns 1 and sets *val (if val) when key is present, else 0. */
 int ward_strmap_get(const struct ward_strmap *m, const char *key, size_t n, uint32_t *val);
 
+/* The same with the key's ward_hash() already computed (one hash, many maps). */
+int ward_strmap_get_hashed(const struct ward_strmap *m, const char *key, size_t n, uint64_t hash,
+			   uint32_t *val);
+
 size_t ward_strmap_count(const struct ward_strmap *m);
 
 /* 64-bit hash of a byte string (also used by other tables). */

@@ -74,6 +74,10 @@ ward_buf_adds(struct ward_buf *b, const char *s)
 void
 ward_buf_addc(struct ward_buf *b, char c)
 {
+	if (b->len + 1 < b->cap) {
+		b->p[b->len++] = c;
+		return;
+	}
 	if (reserve(b, 1) < 0)
 		return;
 	b->p[b->len++] = c;
@@ -216,6 +220,16 @@ ward_buf_json_cstr(struct ward_buf *b, const char *s)
 void
 ward_buf_tsv_field(struct ward_buf *b, const char *s)
 {
-	for (; s && *s; s++)
-		ward_buf_addc(b, ((unsigned char)*s < 0x20 || *s == 0x7f) ? ' ' : *s);
+	size_t n, i;
+
+	if (!s)
+		return;
+	n = strlen(s);
+	if (reserve(b, n) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		b->p[b->len + i] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	b->len += n;
 }

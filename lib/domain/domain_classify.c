@@ -71,24 +71,48 @@ add_hit(struct ward_domain_result *r, const struct ward_check *c, const char *br
 	return h;
 }
 
-/* Looks up the host and each parent down to the registrable domain. */
-static int
-lookup_parents(const struct ward_strmap *m, const struct ward_domain_name *nm, uint32_t *val)
+/*
+ * The host and each parent down to the registrable domain, hashed once and
+ * looked up in every list.
+ */
+struct parents {
+	const char *s[WARD_DOMAIN_NAME_MAX / 2 + 1];
+	size_t n[WARD_DOMAIN_NAME_MAX / 2 + 1];
+	uint64_t h[WARD_DOMAIN_NAME_MAX / 2 + 1];
+	size_t count;
+};
+
+static void
+parents_init(struct parents *ps, const struct ward_domain_name *nm)
 {
-	const char *s = nm->ascii, *stop = nm->registrable, *end = nm->ascii + nm->ascii_len;
+	const char *s = nm->ascii, *end = nm->ascii + nm->ascii_len;
+
+	ps->count = 0;
+	for (;;) {
+		ps->s[ps->count] = s;
+		ps->n[ps->count] = (size_t)(end - s);
+		ps->h[ps->count] = ward_hash(s, (size_t)(end - s));
+		ps->count++;
+		if (s >= nm->registrable)
+			return;
+		s = memchr(s, '.', (size_t)(end - s));
+		if (!s)
+			return;
+		s++;
+	}
+}
+
+static int
+lookup_parents(const struct ward_strmap *m, const struct parents *ps, uint32_t *val)
+{
+	size_t i;
 
 	if (ward_strmap_count(m) == 0)
 		return 0;
-	for (;;) {
-		if (ward_strmap_get(m, s, (size_t)(end - s), val))
+	for (i = 0; i < ps->count; i++)
+		if (ward_strmap_get_hashed(m, ps->s[i], ps->n[i], ps->h[i], val))
 			return 1;
-		if (s >= stop)
-			return 0;
-		s = memchr(s, '.', (size_t)(end - s));
-		if (!s)
-			return 0;
-		s++;
-	}
+	return 0;
 }
 
 static int
@@ -100,6 +124,20 @@ has_context(const char *folded_name)
 		if (strstr(folded_name, context_words[i]))
 			return 1;
 	return 0;
+}
+
+/* Whether the folded name holds a crypto context word anywhere. */
+static int
+name_context(const struct ward_domain_name *nm)
+{
+	char f[FOLD_MAX];
+	uint8_t map[FOLD_MAX];
+	int k = fold_ascii(nm->ascii, nm->ascii_len, f, map);
+
+	if (k <= 0)
+		return 0;
+	f[k] = '\0';
+	return has_context(f);
 }
 
 static int
@@ -309,14 +347,9 @@ describe(struct ward_domain_hit *h, const struct label *l, const struct match *m
 static const char *
 official_of(const struct ward_domain_db *db, uint16_t brand)
 {
-	size_t i;
-	uint32_t b;
+	const struct brand *b = &db->brands[brand];
 
-	for (i = 0; i < db->n_officials; i++)
-		if (ward_strmap_get(db->official, db->officials[i], strlen(db->officials[i]), &b) &&
-		    b == brand)
-			return db->officials[i];
-	return NULL;
+	return b->n_official ? db->officials[b->first_official] : NULL;
 }
 
 /* The rule a match in the site label meets, with its rank (0: none). */
@@ -417,8 +450,6 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 	const char *reg = nm->registrable, *dot, *p, *uni, *uni_site = NULL;
 	size_t n, nlabels_sub = 0, i;
 	int context;
-	char folded_name[FOLD_MAX * 2];
-	size_t fn = 0;
 
 	if (!db->ac.next || nm->is_ip)
 		return;
@@ -447,22 +478,11 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 	}
 	if (fold_label(&site) < 0)
 		return;
-	/* Folded text of the whole name (for context words). */
-	{
-		char tmp[FOLD_MAX];
-		uint8_t map[FOLD_MAX];
-		int k = fold_ascii(nm->ascii, nm->ascii_len, tmp, map);
-		if (k > 0) {
-			memcpy(folded_name, tmp, (size_t)k);
-			fn = (size_t)k;
-		}
-		folded_name[fn] = '\0';
-	}
 	context = -1;
 
 	n = index_find(db, site.f, (size_t)site.flen, ms, MAX_MATCHES);
 	if (n) {
-		context = has_context(folded_name);
+		context = name_context(nm);
 		c = judge_site(db, &site, ms, n, context, &best);
 		if (c) {
 			const struct token *t = &db->tokens[best.token];
@@ -492,7 +512,7 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 		if (fold_label(&sub) > 0 &&
 		    (n = index_find(db, sub.f, (size_t)sub.flen, ms, MAX_MATCHES)) > 0) {
 			if (context < 0)
-				context = has_context(folded_name);
+				context = name_context(nm);
 			for (k = 0; k < n; k++) {
 				const struct match *m = &ms[k];
 				const struct token *t = &db->tokens[m->token];
@@ -528,6 +548,7 @@ int
 ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n,
 		     struct ward_domain_result *r)
 {
+	struct parents ps;
 	uint32_t v;
 	int rc;
 	size_t i;
@@ -539,17 +560,18 @@ ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n
 	rc = ward_domain_name_parse(p, n, &r->name);
 	if (rc < 0)
 		return rc;
-	if (lookup_parents(db->official, &r->name, &v))
+	parents_init(&ps, &r->name);
+	if (lookup_parents(db->official, &ps, &v))
 		r->official = 1;
-	if (lookup_parents(db->lists[WARD_DOMAIN_ALLOW], &r->name, &v))
+	if (lookup_parents(db->lists[WARD_DOMAIN_ALLOW], &ps, &v))
 		r->allowlisted = 1;
-	if (lookup_parents(db->lists[WARD_DOMAIN_IOC], &r->name, &v))
+	if (lookup_parents(db->lists[WARD_DOMAIN_IOC], &ps, &v))
 		add_hit(r, &ward_check_domain_ioc, NULL, v < db->n_refs ? db->refs[v] : NULL);
 	if (!r->official && !r->allowlisted) {
-		if (lookup_parents(db->lists[WARD_DOMAIN_BLOCK], &r->name, &v))
+		if (lookup_parents(db->lists[WARD_DOMAIN_BLOCK], &ps, &v))
 			add_hit(r, &ward_check_domain_blocklist, NULL,
 				v < db->n_refs ? db->refs[v] : NULL);
-		if (lookup_parents(db->lists[WARD_DOMAIN_NRD], &r->name, &v)) {
+		if (lookup_parents(db->lists[WARD_DOMAIN_NRD], &ps, &v)) {
 			long today = db->nrd_today;
 			long age;
 			if (today < 0) {

@@ -180,6 +180,8 @@ add_official(struct ward_domain_db *db, size_t brand, const char *s, size_t n)
 	db->officials = o;
 	if (!(o[db->n_officials] = strdup(name.ascii)))
 		return WARD_ENOMEM;
+	if (db->brands[brand].n_official++ == 0)
+		db->brands[brand].first_official = db->n_officials;
 	db->n_officials++;
 	return ward_strmap_put(db->official, name.ascii, name.ascii_len, (uint32_t)brand);
 }

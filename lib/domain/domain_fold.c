@@ -120,10 +120,15 @@ fold_ascii(const char *src, size_t n, char *dst, uint8_t *map)
 		char f = c < 128 ? ascii_fold[c] : '?';
 		if (!f)
 			continue;
+		/* rn -> m and vv -> w as in squeeze_rn(), in the same pass. */
+		if (o > 0 && ((f == 'n' && dst[o - 1] == 'r') || (f == 'v' && dst[o - 1] == 'v'))) {
+			dst[o - 1] = f == 'n' ? 'm' : 'w';
+			continue;
+		}
 		dst[o] = f;
 		map[o++] = (uint8_t)i;
 	}
-	return squeeze_rn(dst, map, o);
+	return o;
 }
 
 int

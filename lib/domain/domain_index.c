@@ -169,6 +169,9 @@ out:
  * (insertions, deletions, substitutions and adjacent transpositions, i.e.
  * optimal string alignment): the token must be used whole, the text may
  * start and end anywhere. Returns the distance (or k+1) and the span.
+ * Values are capped at k+1 and, as in Ukkonen's cut-off, only rows up to
+ * one below the last row within k are computed: a column costs O(k), not
+ * O(m), on text that does not match.
  */
 static int
 sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, size_t *start,
@@ -176,19 +179,23 @@ sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, siz
 {
 	int c0[64], c1[64], c2[64], s0[64], s1[64], s2[64];
 	int *pp = c0, *prev = c1, *cur = c2, *spp = s0, *sprev = s1, *scur = s2, *tmp;
-	size_t i, j;
-	int best = k + 1;
+	const int cap = k + 1;
+	size_t i, j, lact, top, h_pp = m, h_prev = m, h_cur = m, h_tmp;
+	int best = cap;
 
 	if (m >= 64)
-		return k + 1;
+		return cap;
 	for (i = 0; i <= m; i++) {
-		prev[i] = pp[i] = (int)i;
-		sprev[i] = spp[i] = (int)lo;
+		prev[i] = pp[i] = cur[i] = (int)i < cap ? (int)i : cap;
+		sprev[i] = spp[i] = scur[i] = (int)lo;
 	}
+	lact = (size_t)k < m ? (size_t)k : m;
 	for (j = lo; j < hi; j++) {
+		top = lact + 1 < m ? lact + 1 : m;
 		cur[0] = 0;
 		scur[0] = (int)j + 1;
-		for (i = 1; i <= m; i++) {
+		lact = 0;
+		for (i = 1; i <= top; i++) {
 			int v = prev[i - 1] + (t[i - 1] != s[j]), vs = sprev[i - 1];
 			if (cur[i - 1] + 1 < v) {
 				v = cur[i - 1] + 1;
@@ -203,21 +210,97 @@ sellers(const char *t, size_t m, const char *s, size_t lo, size_t hi, int k, siz
 				v = pp[i - 2] + 1;
 				vs = spp[i - 2];
 			}
+			if (v > cap)
+				v = cap;
 			cur[i] = v;
 			scur[i] = vs;
+			if (v <= k)
+				lact = i;
 		}
-		if (cur[m] < best) {
+		/* Rows past the cut-off are out of reach: cap what this buffer last held. */
+		for (; i <= h_cur; i++)
+			cur[i] = cap;
+		h_cur = top;
+		if (top == m && cur[m] < best) {
 			best = cur[m];
 			*start = (size_t)scur[m];
 			*end = j + 1;
 			*ends = 0;
-		} else if (cur[m] == best && best <= k && (size_t)scur[m] == *start && j + 1 < 64) {
+		} else if (top == m && cur[m] == best && best <= k && (size_t)scur[m] == *start &&
+			   j + 1 < 64) {
 			/* As good with a longer span: the classifier picks the end that
 			 * falls on a word boundary ("arbitrun|claim", not "arbitru|nclaim"). */
 			*ends |= 1ull << (j + 1);
 		}
 		tmp = pp, pp = prev, prev = cur, cur = tmp;
 		tmp = spp, spp = sprev, sprev = scur, scur = tmp;
+		h_tmp = h_pp, h_pp = h_prev, h_prev = h_cur, h_cur = h_tmp;
+	}
+	return best;
+}
+
+/* Edit distance of t (length m) and s (length len), when it is at most 1; else 2. */
+static int
+within1(const char *t, size_t m, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < m && i < len && t[i] == s[i])
+		i++;
+	if (len == m) {
+		if (i == m)
+			return 0;
+		if (memcmp(t + i + 1, s + i + 1, m - i - 1) == 0)
+			return 1; /* substitution */
+		if (i + 1 < m && t[i] == s[i + 1] && t[i + 1] == s[i] &&
+		    memcmp(t + i + 2, s + i + 2, m - i - 2) == 0)
+			return 1; /* transposition */
+		return 2;
+	}
+	if (len == m + 1)
+		return memcmp(t + i, s + i + 1, m - i) == 0 ? 1 : 2; /* insertion */
+	if (len + 1 == m)
+		return memcmp(t + i + 1, s + i, m - i - 1) == 0 ? 1 : 2; /* deletion */
+	return 2;
+}
+
+/*
+ * The k = 1 case of sellers(), anchored: with one piece found intact, the
+ * token starts within one character of where the piece puts it, so nine
+ * linear comparisons replace the dynamic programme. Same contract.
+ */
+static int
+anchored1(const char *t, size_t m, const char *s, size_t n, long anchor, size_t *start,
+	  size_t *end, uint64_t *ends)
+{
+	static const long shifts[3] = {0, -1, 1}; /* the anchor itself wins ties */
+	size_t len, si;
+	int best = 2;
+
+	for (si = 0; si < 3; si++) {
+		long a = anchor + shifts[si];
+		if (a < 0 || (size_t)a >= n)
+			continue;
+		for (len = m - 1; len <= m + 1; len++) {
+			size_t e = (size_t)a + len;
+			int d;
+			if (e > n)
+				break;
+			d = within1(t, m, s + a, len);
+			if (d > 1)
+				continue;
+			if (d < best || (d == best && e < *end)) {
+				if (d == best && (size_t)a == *start && *end < 64)
+					*ends |= 1ull << *end;
+				else if (d < best || (size_t)a != *start)
+					*ends = 0;
+				best = d;
+				*start = (size_t)a;
+				*end = e;
+			} else if (d == best && (size_t)a == *start && e < 64) {
+				*ends |= 1ull << e;
+			}
+		}
 	}
 	return best;
 }
@@ -282,13 +365,19 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 			if (n_tried < 32)
 				tried[n_tried++] = p->token;
 			k_budget = t->budget;
+			if (n + (size_t)k_budget < t->len)
+				continue; /* the label is too short to hold the token */
 			lo = pstart >= p->offset + (size_t)k_budget ? pstart - p->offset - (size_t)k_budget : 0;
 			hi = pstart - p->offset + t->len + (size_t)k_budget;
 			if (pstart < p->offset)
 				hi = t->len + (size_t)k_budget;
 			if (hi > n)
 				hi = n;
-			d = sellers(t->text, t->len, s, lo, hi, k_budget, &ms, &me, &alt);
+			if (k_budget == 1)
+				d = anchored1(t->text, t->len, s, n, (long)pstart - (long)p->offset, &ms,
+					      &me, &alt);
+			else
+				d = sellers(t->text, t->len, s, lo, hi, k_budget, &ms, &me, &alt);
 			if (d >= 1 && d <= k_budget) {
 				size_t before = found;
 				found = push(out, found, max, p->token, ms, me, d);

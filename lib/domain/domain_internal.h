@@ -92,6 +92,12 @@ size_t index_find(const struct ward_domain_db *db, const char *s, size_t n,
 /* Largest edit distance tolerated for a token of folded length len. */
 int typo_budget(size_t len);
 
+/* Public suffixes (domain_psl.c). */
+int psl_table_load(struct ward_strmap *m, const uint8_t *p, size_t n, size_t *bad);
+size_t psl_table_suffix(const struct ward_strmap *m, const char *name, size_t n);
+/* Registrable domain of a lower-case ASCII name (pointer into name), or NULL. */
+const char *psl_registrable(const char *name, size_t n);
+
 /* Lists (domain_list.c). */
 int ref_intern(struct ward_domain_db *db, const char *s, uint32_t *id);
 

@@ -2,28 +2,16 @@
  * Host name normalisation. Input is untrusted text from mail, logs and
  * lists: anything that is not a plausible host name is rejected here, so
  * the classifier only sees lower-case A-label names within DNS limits.
- * IDNA is libidn2's, the registrable domain libpsl's (with the private
- * section, so x.vercel.app is a site of its own).
+ * IDNA is libidn2's; the registrable domain follows the Public Suffix List
+ * with its private section, so x.vercel.app is a site of its own
+ * (domain_psl.c).
  */
 #include <idn2.h>
-#include <libpsl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ward/error.h"
 #include "domain_internal.h"
-
-static const psl_ctx_t *psl;
-static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
-
-static void
-psl_setup(void)
-{
-	psl = psl_latest(NULL);
-	if (!psl)
-		psl = psl_builtin();
-}
 
 static int
 is_space(uint8_t c)
@@ -75,11 +63,10 @@ decode_idn(struct ward_domain_name *o)
 	char *u = NULL, *a = NULL;
 	int rc;
 
-	if (!strstr(o->ascii, "xn--")) {
+	if (!o->has_idn) {
 		memcpy(o->unicode, o->ascii, o->ascii_len + 1);
 		return;
 	}
-	o->has_idn = 1;
 	rc = idn2_to_unicode_8z8z(o->ascii, &u, 0);
 	if (rc != IDN2_OK || strlen(u) >= sizeof(o->unicode)) {
 		memcpy(o->unicode, o->ascii, o->ascii_len + 1);
@@ -95,12 +82,87 @@ decode_idn(struct ward_domain_name *o)
 	idn2_free(u);
 }
 
+/* A name given in Unicode: IDNA2008 to A-labels, UTS#46 as a fallback. */
+static int
+from_unicode(const uint8_t *p, size_t n, struct ward_domain_name *o)
+{
+	char in[WARD_DOMAIN_NAME_MAX * 4 + 1], *a = NULL;
+	size_t i, len;
+	int rc;
+
+	memcpy(in, p, n);
+	in[n] = '\0';
+	rc = idn2_to_ascii_8z(in, &a, IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK) {
+		free(a);
+		a = NULL;
+		rc = idn2_to_ascii_8z(in, &a, IDN2_TRANSITIONAL);
+	}
+	if (rc != IDN2_OK) {
+		free(a);
+		return WARD_EINVAL;
+	}
+	len = strlen(a);
+	if (len > WARD_DOMAIN_NAME_MAX) {
+		free(a);
+		return WARD_ELIMIT;
+	}
+	memcpy(o->ascii, a, len + 1);
+	o->ascii_len = len;
+	free(a);
+	for (i = 0; i < len; i++)
+		if (!ascii_ok((uint8_t)o->ascii[i]))
+			return WARD_EINVAL;
+	if (check_labels(o->ascii, len) < 0)
+		return WARD_EINVAL;
+	o->has_idn = 1;
+	o->is_ip = looks_ipv4(o->ascii, len);
+	return 0;
+}
+
+/* An ASCII name in one pass: lower case, label lengths, IPv4 shape, xn-- labels. */
+static int
+from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
+{
+	size_t label = 0, i;
+	int digits_dots = 1, dots = 0;
+
+	if (n > WARD_DOMAIN_NAME_MAX)
+		return WARD_ELIMIT;
+	for (i = 0; i < n; i++) {
+		char c = (char)p[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		o->ascii[i] = c;
+		if (c == '.') {
+			if (label == 0)
+				return WARD_EINVAL;
+			label = 0;
+			dots++;
+			continue;
+		}
+		if (++label > 63)
+			return WARD_EINVAL;
+		if (c < '0' || c > '9')
+			digits_dots = 0;
+		if (label == 4 && c == '-' && o->ascii[i - 1] == '-' && o->ascii[i - 2] == 'n' &&
+		    o->ascii[i - 3] == 'x')
+			o->has_idn = 1;
+	}
+	if (label == 0)
+		return WARD_EINVAL;
+	o->ascii[n] = '\0';
+	o->ascii_len = n;
+	o->is_ip = digits_dots && dots == 3;
+	return 0;
+}
+
 int
 ward_domain_name_parse(const uint8_t *p, size_t n, struct ward_domain_name *o)
 {
 	size_t i;
-	int non_ascii = 0;
-	const char *reg;
+	int non_ascii = 0, rc;
+	const char *reg, *dot;
 
 	/* The Unicode buffer is large; clear only what is read before it is written. */
 	o->ascii[0] = o->unicode[0] = '\0';
@@ -126,63 +188,22 @@ ward_domain_name_parse(const uint8_t *p, size_t n, struct ward_domain_name *o)
 		else if (!ascii_ok(c))
 			return WARD_EINVAL;
 	}
-	if (non_ascii) {
-		char in[WARD_DOMAIN_NAME_MAX * 4 + 1], *a = NULL;
-		int rc;
-		memcpy(in, p, n);
-		in[n] = '\0';
-		if (memchr(in, '\0', n))
-			return WARD_EINVAL;
-		rc = idn2_to_ascii_8z(in, &a, IDN2_NONTRANSITIONAL);
-		if (rc != IDN2_OK) {
-			free(a);
-			a = NULL;
-			rc = idn2_to_ascii_8z(in, &a, IDN2_TRANSITIONAL);
-		}
-		if (rc != IDN2_OK) {
-			free(a);
-			return WARD_EINVAL;
-		}
-		if (strlen(a) > WARD_DOMAIN_NAME_MAX) {
-			free(a);
-			return WARD_ELIMIT;
-		}
-		strcpy(o->ascii, a);
-		o->ascii_len = strlen(a);
-		free(a);
-		for (i = 0; i < o->ascii_len; i++)
-			if (!ascii_ok((uint8_t)o->ascii[i]))
-				return WARD_EINVAL;
-	} else {
-		if (n > WARD_DOMAIN_NAME_MAX)
-			return WARD_ELIMIT;
-		for (i = 0; i < n; i++) {
-			uint8_t c = p[i];
-			o->ascii[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-		}
-		o->ascii[n] = '\0';
-		o->ascii_len = n;
-	}
-	if (check_labels(o->ascii, o->ascii_len) < 0)
-		return WARD_EINVAL;
-	if (looks_ipv4(o->ascii, o->ascii_len)) {
-		o->is_ip = 1;
+	rc = non_ascii ? from_unicode(p, n, o) : from_ascii(p, n, o);
+	if (rc < 0)
+		return rc;
+	if (o->is_ip) {
 		memcpy(o->unicode, o->ascii, o->ascii_len + 1);
-		o->registrable = o->ascii;
 		o->registrable_len = o->ascii_len;
 		o->suffix = o->ascii + o->ascii_len;
 		return 0;
 	}
 	decode_idn(o);
-	pthread_once(&psl_once, psl_setup);
-	reg = psl ? psl_registrable_domain(psl, o->ascii) : NULL;
+	reg = psl_registrable(o->ascii, o->ascii_len);
 	if (!reg)
 		reg = o->ascii;
 	o->registrable = reg;
 	o->registrable_len = o->ascii_len - (size_t)(reg - o->ascii);
-	{
-		const char *dot = memchr(reg, '.', o->registrable_len);
-		o->suffix = dot ? dot + 1 : reg + o->registrable_len;
-	}
+	dot = memchr(reg, '.', o->registrable_len);
+	o->suffix = dot ? dot + 1 : reg + o->registrable_len;
 	return 0;
 }
