@@ -219,7 +219,6 @@ emit(struct ward_out *o, const struct ward_domain_result *r, const char *path, l
 	for (i = 0; i < r->n_hits; i++) {
 		const struct ward_domain_hit *h = &r->hits[i];
 		struct ward_finding f;
-		char detail[160];
 		ward_finding_init(&f, h->check);
 		f.subject_kind = path ? "file" : "input";
 		f.subject_path = path;
@@ -232,17 +231,16 @@ emit(struct ward_out *o, const struct ward_domain_result *r, const char *path, l
 		if (h->brand)
 			ward_finding_evidence(&f, "brand", h->brand);
 		if (h->ref)
-			ward_finding_evidence(&f, h->check == &ward_check_domain_ioc ||
-							  h->check == &ward_check_domain_blocklist
-						  ? "source"
-						  : "official",
-					      h->ref);
+			ward_finding_evidence(&f, h->brand ? "official" : "source", h->ref);
 		if (h->detail[0])
-			ward_finding_evidence(&f, "match", h->detail);
-		snprintf(detail, sizeof(detail), "%s", h->detail[0] ? h->detail : (h->ref ? h->ref : ""));
+			ward_finding_evidence(&f,
+					      h->check == &ward_check_domain_new ? "age_days"
+					      : h->brand			 ? "match"
+										 : "decoded",
+					      h->detail);
 		ward_finding_arg(&f, r->name.has_idn ? r->name.unicode : r->name.ascii);
 		ward_finding_arg(&f, h->brand ? h->brand : "");
-		ward_finding_arg(&f, detail);
+		ward_finding_arg(&f, h->ref ? h->ref : h->detail);
 		ward_out_finding(o, &f);
 	}
 	if (ward_out_format(o) == WARD_FORMAT_JSON && (r->n_hits || report_clean))
@@ -292,7 +290,9 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 				line++;
 				if (n && buf[start + n - 1] == '\r')
 					n--;
-				if (n == 0 || n > max_line || memchr(buf + start, '\0', n) ||
+				if (n && buf[start] == '#') {
+					/* a comment */
+				} else if (n == 0 || n > max_line || memchr(buf + start, '\0', n) ||
 				    ward_domain_classify(db, (const uint8_t *)buf + start, n, &r) < 0) {
 					(*bad)++;
 					if (!first_bad)

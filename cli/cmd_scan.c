@@ -105,11 +105,13 @@ scan_path(struct scan_state *s, const char *path, int depth)
 		}
 		if (!(names[n] = malloc(strlen(path) + strlen(e->d_name) + 2)))
 			break;
-		sprintf(names[n], "%s/%s", path, e->d_name);
+		sprintf(names[n], "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+			e->d_name);
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
 		scan_path(s, names[i], depth + 1);
 		free(names[i]);

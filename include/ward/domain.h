@@ -64,7 +64,8 @@ struct ward_domain_hit {
 	const struct ward_check *check;
 	const char *brand;   /* borrowed from the db, or NULL */
 	const char *ref;     /* official domain imitated, list source or IOC report */
-	char detail[96];     /* what matched, e.g. "binanze~binance d=1" */
+	char detail[96];     /* what matched ("binanze~binance d=1"), the age in days of a
+			      * new domain, or the decoded form of an invalid IDN */
 };
 
 struct ward_domain_result {

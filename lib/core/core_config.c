@@ -39,9 +39,6 @@ static const struct key schema[] = {
 	{"domain", "report_clean", T_BOOL, "no", 0, 1},
 	{"limits", "max_line", T_INT, "4096", 256, 1048576},
 	{"limits", "max_list_file", T_INT, "268435456", 1024, 4294967295L},
-	{"limits", "max_json_depth", T_INT, "64", 4, 1024},
-	{"verdict", "suspicious", T_INT, "30", 1, 1000},
-	{"verdict", "malicious", T_INT, "70", 1, 1000},
 };
 #define NKEYS (sizeof(schema) / sizeof(schema[0]))
 
@@ -316,10 +313,6 @@ ward_config_load_mem(struct ward_config *c, const char *name, const char *text, 
 	if (rc != 0) {
 		snprintf(err, errsize, "%s:%d: syntax error (expected [section] or key = value)",
 			 name, rc > 0 ? rc : r.line);
-		return WARD_EINVAL;
-	}
-	if (ward_config_int(c, "verdict", "suspicious") > ward_config_int(c, "verdict", "malicious")) {
-		snprintf(err, errsize, "%s: [verdict] suspicious must not exceed malicious", name);
 		return WARD_EINVAL;
 	}
 	return 0;

@@ -161,7 +161,6 @@ finding_text(struct ward_out *o, const struct ward_finding *f, const char *msg)
 {
 	struct ward_buf *b = &o->b;
 	const char *sev = ward_severity_name(f->check->severity);
-	size_t i;
 
 	if (o->color)
 		ward_buf_adds(b, sev_color(f->check->severity));
@@ -177,14 +176,6 @@ finding_text(struct ward_out *o, const struct ward_finding *f, const char *msg)
 			ward_buf_printf(b, ":%ld", f->subject_line);
 		ward_buf_addc(b, ']');
 	}
-	for (i = 0; i < f->n_evidence; i++) {
-		ward_buf_adds(b, i ? ", " : "  (");
-		ward_buf_tsv_field(b, f->evidence[i].key);
-		ward_buf_addc(b, '=');
-		ward_buf_tsv_field(b, f->evidence[i].value);
-	}
-	if (f->n_evidence)
-		ward_buf_addc(b, ')');
 	ward_buf_addc(b, '\n');
 }
 

@@ -1,7 +1,8 @@
 /*
  * The domain checks. Ids, severities and countermeasures are documented in
  * docs/checks.md; messages are gettext msgids translated in po/ja.po.
- * Arguments: %1$s the name, %2$s the brand, %3$s the detail.
+ * Arguments: %1$s the name, %2$s the brand, %3$s the official domain imitated,
+ * the list or report, the age in days, or the decoded name.
  */
 #include "ward/domain.h"
 
@@ -39,7 +40,7 @@ const struct ward_check ward_check_domain_ioc = {
 	N_("%1$s is a published Lazarus indicator (%3$s)")};
 const struct ward_check ward_check_domain_new = {
 	"domain.reputation.new", WARD_SEV_LOW, 30, "C2.2", "T1583.001",
-	N_("%1$s was registered recently (%3$s)")};
+	N_("%1$s was registered %3$s days ago")};
 
 const struct ward_check *const ward_domain_checks[] = {
 	&ward_check_domain_confusable, &ward_check_domain_typo,

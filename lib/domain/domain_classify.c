@@ -519,7 +519,7 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 				int whole = m->start == 0 && m->end == sub.flen;
 				int ok;
 				if (m->dist == 0 && t->weak)
-					ok = (context || (whole && dotcom_next(e + 1, reg))) &&
+					ok = (context || (whole && dotcom_next(e + 1, nm->ascii + nm->ascii_len))) &&
 					     (whole ||
 					      (left_boundary(&sub, m) && right_boundary(&sub, m, 0)));
 				else if (m->dist == 0)
@@ -582,7 +582,7 @@ ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n
 			if (age >= 0 && age <= db->nrd_max_age) {
 				struct ward_domain_hit *h = add_hit(r, &ward_check_domain_new, NULL, NULL);
 				if (h)
-					snprintf(h->detail, sizeof(h->detail), "%ld days old", age);
+					snprintf(h->detail, sizeof(h->detail), "%ld", age);
 			}
 		}
 		if (r->name.idn_invalid) {

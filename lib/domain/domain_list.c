@@ -57,10 +57,16 @@ put_name(struct ward_domain_db *db, enum ward_domain_list which, const char *s, 
 
 	/* "*.example.com" and ".example.com" mean the domain and its subdomains,
 	 * which is what every lookup does anyway. */
+	int wildcard = 0;
+
 	if (n >= 2 && s[0] == '*' && s[1] == '.')
-		s += 2, n -= 2;
+		s += 2, n -= 2, wildcard = 1;
 	else if (n >= 1 && s[0] == '.')
-		s++, n--;
+		s++, n--, wildcard = 1;
+	/* A bare word is a header or a typo, not a host; a whole TLD is listed
+	 * as ".zip" or "*.zip". */
+	if (!wildcard && !memchr(s, '.', n))
+		return WARD_EINVAL;
 	rc = ward_domain_name_parse((const uint8_t *)s, n, &name);
 	if (rc < 0)
 		return rc;
