@@ -192,15 +192,17 @@ emit(struct ward_out *o, const struct ward_domain_result *r, const char *path, l
 	size_t i;
 
 	if (ward_out_format(o) == WARD_FORMAT_TSV) {
-		struct ward_buf b;
+		/* One row buffer for the whole run: the front end is single-threaded. */
+		static struct ward_buf b;
 		const char *brand = "";
-		ward_buf_init(&b);
+		ward_buf_reset(&b);
 		for (i = 0; i < r->n_hits; i++)
 			if (r->hits[i].brand) {
 				brand = r->hits[i].brand;
 				break;
 			}
-		ward_buf_tsv_field(&b, r->name.ascii);
+		/* A normalised name holds only [a-z0-9._-]: no escaping needed. */
+		ward_buf_add(&b, r->name.ascii, r->name.ascii_len);
 		ward_buf_addc(&b, '\t');
 		ward_buf_adds(&b, ward_domain_verdict_name(r->verdict));
 		ward_buf_addc(&b, '\t');
@@ -213,7 +215,6 @@ emit(struct ward_out *o, const struct ward_domain_result *r, const char *path, l
 		}
 		ward_buf_addc(&b, '\n');
 		ward_out_raw(o, b.p, b.len);
-		ward_buf_free(&b);
 		return;
 	}
 	for (i = 0; i < r->n_hits; i++) {
@@ -281,8 +282,10 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 		start = 0;
 		for (i = 0; i < len; i++) {
 			size_t n;
-			if (buf[i] != '\n')
-				continue;
+			char *nl = memchr(buf + i, '\n', len - i);
+			if (!nl)
+				break;
+			i = (size_t)(nl - buf);
 			n = i - start;
 			if (skipping) {
 				skipping = 0; /* end of an over-long line already counted */

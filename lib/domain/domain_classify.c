@@ -16,6 +16,7 @@
  * count in a longer label only at a boundary with crypto context words,
  * which keeps capgemini.com and webdesignledger.com quiet.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -115,14 +116,44 @@ lookup_parents(const struct ward_strmap *m, const struct parents *ps, uint32_t *
 	return 0;
 }
 
-static int
-has_context(const char *folded_name)
-{
-	size_t i;
+/*
+ * Whether a folded name holds a context word anywhere. Words are indexed by
+ * their first letter once, so each position costs a couple of comparisons.
+ */
+static const char *const *ctx_by_letter[26];
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 
-	for (i = 0; context_words[i]; i++)
-		if (strstr(folded_name, context_words[i]))
-			return 1;
+static void
+ctx_setup(void)
+{
+	static const char *table[26][16];
+	size_t i, k[26] = {0};
+
+	for (i = 0; context_words[i]; i++) {
+		int c = context_words[i][0] - 'a';
+		if (c >= 0 && c < 26 && k[c] < 15)
+			table[c][k[c]++] = context_words[i];
+	}
+	for (i = 0; i < 26; i++)
+		ctx_by_letter[i] = table[i];
+}
+
+static int
+has_context(const char *f, size_t n)
+{
+	size_t i, j;
+
+	pthread_once(&ctx_once, ctx_setup);
+	for (i = 0; i < n; i++) {
+		const char *const *w;
+		if (f[i] < 'a' || f[i] > 'z')
+			continue;
+		for (w = ctx_by_letter[f[i] - 'a']; *w; w++) {
+			j = strlen(*w);
+			if (j <= n - i && memcmp(f + i, *w, j) == 0)
+				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -136,8 +167,7 @@ name_context(const struct ward_domain_name *nm)
 
 	if (k <= 0)
 		return 0;
-	f[k] = '\0';
-	return has_context(f);
+	return has_context(f, (size_t)k);
 }
 
 static int

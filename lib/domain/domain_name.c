@@ -75,7 +75,8 @@ decode_idn(struct ward_domain_name *o)
 		return;
 	}
 	strcpy(o->unicode, u);
-	rc = idn2_to_ascii_8z(u, &a, IDN2_NONTRANSITIONAL);
+	/* Plain IDNA2008 (no UTS #46 mapping): the decoded label must round-trip. */
+	rc = idn2_to_ascii_8z(u, &a, IDN2_NO_TR46);
 	if (rc != IDN2_OK || strcmp(a, o->ascii) != 0)
 		o->idn_invalid = 1;
 	free(a);
