@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ward/buf.h"
 #include "ward/error.h"
@@ -254,8 +255,11 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 		  const char *path, unsigned long *items, unsigned long *hits, unsigned long *bad)
 {
 	size_t max_line = (size_t)ward_config_int(c->cfg, "limits", "max_line");
-	size_t cap = 1 << 20, len = 0, start, i;
+	/* Room for a full line beyond the limit, so a partial line always fits. */
+	size_t cap = max_line * 2 + 65536 > (1u << 20) ? max_line * 2 + 65536 : 1u << 20;
+	size_t len = 0, start, i;
 	char *buf = malloc(cap);
+	int progress = isatty(STDERR_FILENO);
 	long line = 0, first_bad = 0;
 	int skipping = 0, eof = 0, report_clean = ward_config_bool(c->cfg, "domain", "report_clean");
 	struct ward_domain_result r;
@@ -326,11 +330,11 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 			memmove(buf, buf + start, len - start);
 			len -= start;
 		}
-		if (cap - len < 2) {
-			/* cannot happen with max_line < cap, but never overflow */
-			len = 0;
-		}
+		if (progress)
+			fprintf(stderr, "\r%lu names, %lu flagged", *items, *hits);
 	}
+	if (progress)
+		fputc('\n', stderr);
 	free(buf);
 	if (*bad)
 		cli_warn(c, "%s: %lu unusable line%s skipped (first at line %ld)",
