@@ -41,10 +41,11 @@ list_name(enum ward_domain_list w)
 	return n[w];
 }
 
+/* Reads path and loads it as a list (which >= 0) or a brand file (which < 0). */
 static int
-load_one_list(struct cli *c, struct ward_domain_db *db, enum ward_domain_list which,
-	      const char *path)
+load_file(struct cli *c, struct ward_domain_db *db, int which, const char *path)
 {
+	const char *what = which < 0 ? "brand list" : list_name((enum ward_domain_list)which);
 	struct ward_load_report rep;
 	unsigned char *buf;
 	size_t n;
@@ -53,47 +54,24 @@ load_one_list(struct cli *c, struct ward_domain_db *db, enum ward_domain_list wh
 	rc = cli_read_file(path, (size_t)ward_config_int(c->cfg, "limits", "max_list_file"), &buf,
 			   &n);
 	if (rc < 0) {
-		cli_error(c, "%s: cannot read %s: %s", path, list_name(which), ward_strerror(rc));
+		cli_error(c, "%s: cannot read %s: %s", path, what, ward_strerror(rc));
 		return -1;
 	}
-	rc = ward_domain_db_load_list(db, which, buf, n, path, &rep);
+	if (which < 0)
+		rc = ward_domain_db_add_brands(db, buf, n, &rep);
+	else
+		rc = ward_domain_db_load_list(db, (enum ward_domain_list)which, buf, n, path, &rep);
 	free(buf);
 	if (rc < 0) {
-		cli_error(c, "%s: not a usable %s: %s%s%s", path, list_name(which),
-			  ward_strerror(rc), rep.message[0] ? ": " : "", rep.message);
+		cli_error(c, "%s: not a usable %s: %s%s%s", path, what, ward_strerror(rc),
+			  rep.message[0] ? ": " : "", rep.message);
 		return -1;
 	}
 	if (rep.bad)
 		cli_warn(c, "%s: %zu unusable line%s skipped (first at line %ld)", path, rep.bad,
 			 rep.bad == 1 ? "" : "s", rep.first_bad_line);
-	return 0;
-}
-
-static int
-load_brands(struct cli *c, struct ward_domain_db *db, const char *path)
-{
-	struct ward_load_report rep;
-	unsigned char *buf;
-	size_t n;
-	int rc;
-
-	rc = cli_read_file(path, (size_t)ward_config_int(c->cfg, "limits", "max_list_file"), &buf,
-			   &n);
-	if (rc < 0) {
-		cli_error(c, "%s: cannot read brand list: %s", path, ward_strerror(rc));
-		return -1;
-	}
-	rc = ward_domain_db_add_brands(db, buf, n, &rep);
-	free(buf);
-	if (rc < 0) {
-		cli_error(c, "%s: %s", path, ward_strerror(rc));
-		return -1;
-	}
-	if (rep.bad)
-		cli_warn(c, "%s: %zu unusable brand line%s skipped (first at line %ld)", path,
-			 rep.bad, rep.bad == 1 ? "" : "s", rep.first_bad_line);
 	if (rep.entries == 0)
-		cli_warn(c, "%s: no brands found", path);
+		cli_warn(c, "%s: no entries found in this %s", path, what);
 	return 0;
 }
 
@@ -115,7 +93,7 @@ load_config_paths(struct cli *c, struct ward_domain_db *db, const char *key,
 				m--;
 			memcpy(path, v, m);
 			path[m] = '\0';
-			if (m && (brands ? load_brands(c, db, path) : load_one_list(c, db, which, path)) < 0)
+			if (m && load_file(c, db, brands ? -1 : (int)which, path) < 0)
 				return -1;
 		}
 		v += n;
@@ -163,10 +141,10 @@ cli_domain_db(struct cli *c)
 	    load_config_paths(c, db, "nrd", WARD_DOMAIN_NRD, 0) < 0)
 		goto fail;
 	for (i = 0; i < n_brand_flags; i++)
-		if (load_brands(c, db, brand_flags[i]) < 0)
+		if (load_file(c, db, -1, brand_flags[i]) < 0)
 			goto fail;
 	for (i = 0; i < n_list_flags; i++)
-		if (load_one_list(c, db, list_flags[i].which, list_flags[i].path) < 0)
+		if (load_file(c, db, (int)list_flags[i].which, list_flags[i].path) < 0)
 			goto fail;
 	if (*today_s) {
 		today = ward_domain_parse_date(today_s, strlen(today_s));
