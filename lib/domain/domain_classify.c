@@ -121,18 +121,32 @@ lookup_parents(const struct ward_strmap *m, const struct parents *ps, uint32_t *
  * their first letter once, so each position costs a couple of comparisons.
  */
 static const char *const *ctx_by_letter[26];
+static const char *ctx_folded[128]; /* context_words as the folded text spells them */
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 
 static void
 ctx_setup(void)
 {
-	static const char *table[26][16];
+	static const char *table[26][24];
+	static char folded[128][16];
+	uint8_t map[FOLD_MAX];
+	char tmp[FOLD_MAX];
 	size_t i, k[26] = {0};
+	int n;
 
-	for (i = 0; context_words[i]; i++) {
-		int c = context_words[i][0] - 'a';
-		if (c >= 0 && c < 26 && k[c] < 15)
-			table[c][k[c]++] = context_words[i];
+	/* "earn" is matched against folded text, where rn reads m: fold the words too. */
+	for (i = 0; context_words[i] && i < 127; i++) {
+		n = fold_ascii(context_words[i], strlen(context_words[i]), tmp, map);
+		if (n <= 0 || n >= 16)
+			continue;
+		memcpy(folded[i], tmp, (size_t)n);
+		folded[i][n] = '\0';
+		ctx_folded[i] = folded[i];
+	}
+	for (i = 0; ctx_folded[i]; i++) {
+		int c = ctx_folded[i][0] - 'a';
+		if (c >= 0 && c < 26 && k[c] < 23)
+			table[c][k[c]++] = ctx_folded[i];
 	}
 	for (i = 0; i < 26; i++)
 		ctx_by_letter[i] = table[i];
@@ -235,7 +249,8 @@ word_at(const char *const *words, const char *s, size_t n, int at_end)
 static int
 context_at(const char *s, size_t n, int at_end)
 {
-	return word_at(context_words, s, n, at_end);
+	pthread_once(&ctx_once, ctx_setup);
+	return word_at(ctx_folded, s, n, at_end);
 }
 
 /*
