@@ -3,9 +3,10 @@
  * Aho-Corasick pass over an automaton holding every whole token (exact
  * matches: combosquats, TLD swaps, homoglyphs) and the pieces of every token
  * long enough to be misspelt. By the pigeonhole principle a token within k
- * edits of part of the label leaves one of its k+1 pieces intact, so a piece
- * hit names the only tokens worth verifying; verification is a small
- * semi-global edit distance (Sellers) around the hit. No name is ever
+ * edits of part of the label leaves one of its k+1 pieces intact (two of
+ * k+2), so piece hits name the only tokens worth verifying; verification is
+ * an anchored comparison for one edit and a small semi-global edit distance
+ * (Sellers) around the hits for two. No name is ever
  * compared with every brand.
  */
 #include <stdlib.h>
@@ -96,9 +97,11 @@ index_build(struct ward_domain_db *db)
 		if (add_pattern(db, &pcap, (uint16_t)i, 0, t->len, 1) < 0)
 			return WARD_ENOMEM;
 		max_states += t->len;
-		/* k+1 pieces, as even as possible. */
-		for (j = 0; k > 0 && j <= (size_t)k; j++) {
-			size_t a = j * t->len / (size_t)(k + 1), b = (j + 1) * t->len / (size_t)(k + 1);
+		/* k+1 pieces for one edit; k+2 for two, of which two must be found
+		 * intact and in place before the costlier verification runs. */
+		size_t np = k > 1 ? (size_t)k + 2 : (size_t)k + 1;
+		for (j = 0; k > 0 && j < np; j++) {
+			size_t a = j * t->len / np, b = (j + 1) * t->len / np;
 			if (add_pattern(db, &pcap, (uint16_t)i, (uint8_t)a, (uint8_t)(b - a), 0) < 0)
 				return WARD_ENOMEM;
 			max_states += b - a;
@@ -331,6 +334,34 @@ push(struct match *out, size_t n, size_t max, uint16_t tok, size_t s, size_t e, 
 	return n + 1;
 }
 
+struct piece_hit {
+	uint16_t token;
+	uint8_t offset;
+	long start; /* where the hit puts the token's start */
+};
+
+/*
+ * With k edits and k+2 pieces, two pieces survive: a token is worth
+ * verifying once a second piece lands within k of where a first one put it.
+ */
+static int
+second_piece(struct piece_hit *seen, size_t *n_seen, const struct pattern *p, long start, int k)
+{
+	size_t i;
+
+	for (i = 0; i < *n_seen; i++)
+		if (seen[i].token == p->token && seen[i].offset != p->offset &&
+		    labs(seen[i].start - start) <= k)
+			return 1;
+	if (*n_seen < 32) {
+		seen[*n_seen].token = p->token;
+		seen[*n_seen].offset = p->offset;
+		seen[*n_seen].start = start;
+		(*n_seen)++;
+	}
+	return 0;
+}
+
 size_t
 index_find(const struct ward_domain_db *db, const char *s, size_t n, struct match *out,
 	   size_t max)
@@ -341,6 +372,8 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 	/* Tokens already verified for this label (few: a label is short). */
 	uint16_t tried[32];
 	size_t n_tried = 0;
+	struct piece_hit seen[32];
+	size_t n_seen = 0;
 
 	if (!ac->next || n >= FOLD_MAX)
 		return 0;
@@ -362,9 +395,12 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 					break;
 			if (k < n_tried)
 				continue;
+			k_budget = t->budget;
+			if (k_budget > 1 && !second_piece(seen, &n_seen, p, (long)pstart - (long)p->offset,
+							  k_budget))
+				continue;
 			if (n_tried < 32)
 				tried[n_tried++] = p->token;
-			k_budget = t->budget;
 			if (n + (size_t)k_budget < t->len)
 				continue; /* the label is too short to hold the token */
 			lo = pstart >= p->offset + (size_t)k_budget ? pstart - p->offset - (size_t)k_budget : 0;

@@ -121,19 +121,27 @@ from_unicode(const uint8_t *p, size_t n, struct ward_domain_name *o)
 	return 0;
 }
 
-/* An ASCII name in one pass: lower case, label lengths, IPv4 shape, xn-- labels. */
+/*
+ * An ASCII name in one pass: validate, lower-case, label lengths, IPv4
+ * shape, xn-- labels. Returns 1 when a non-ASCII byte is met (the caller
+ * takes the Unicode path), 0 when done, or an error.
+ */
 static int
 from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 {
 	size_t label = 0, i;
 	int digits_dots = 1, dots = 0;
 
-	if (n > WARD_DOMAIN_NAME_MAX)
-		return WARD_ELIMIT;
 	for (i = 0; i < n; i++) {
 		char c = (char)p[i];
+		if (p[i] >= 0x80)
+			return 1;
 		if (c >= 'A' && c <= 'Z')
 			c += 32;
+		if (!ascii_ok((uint8_t)c))
+			return WARD_EINVAL;
+		if (i >= WARD_DOMAIN_NAME_MAX)
+			continue; /* too long; keep looking for non-ASCII, which may shrink */
 		o->ascii[i] = c;
 		if (c == '.') {
 			if (label == 0)
@@ -150,6 +158,8 @@ from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 		    o->ascii[i - 3] == 'x')
 			o->has_idn = 1;
 	}
+	if (n > WARD_DOMAIN_NAME_MAX)
+		return WARD_ELIMIT;
 	if (label == 0)
 		return WARD_EINVAL;
 	o->ascii[n] = '\0';
@@ -162,7 +172,7 @@ int
 ward_domain_name_parse(const uint8_t *p, size_t n, struct ward_domain_name *o)
 {
 	size_t i;
-	int non_ascii = 0, rc;
+	int rc;
 	const char *reg, *dot;
 
 	/* The Unicode buffer is large; clear only what is read before it is written. */
@@ -180,16 +190,15 @@ ward_domain_name_parse(const uint8_t *p, size_t n, struct ward_domain_name *o)
 		return WARD_EINVAL;
 	if (n > WARD_DOMAIN_NAME_MAX * 4)
 		return WARD_ELIMIT;
-	for (i = 0; i < n; i++) {
-		uint8_t c = p[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 32;
-		if (c >= 0x80)
-			non_ascii = 1;
-		else if (!ascii_ok(c))
-			return WARD_EINVAL;
+	rc = from_ascii(p, n, o);
+	if (rc == 1) {
+		/* Unicode: every ASCII byte must still be a host name character. */
+		for (i = 0; i < n; i++)
+			if (p[i] < 0x80 && !ascii_ok((uint8_t)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i])))
+				return WARD_EINVAL;
+		o->has_idn = 0;
+		rc = from_unicode(p, n, o);
 	}
-	rc = non_ascii ? from_unicode(p, n, o) : from_ascii(p, n, o);
 	if (rc < 0)
 		return rc;
 	if (o->is_ip) {
