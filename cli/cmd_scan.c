@@ -1,6 +1,6 @@
 /*
- * ward scan PATH...: ward's main job. Walks files and directories (no
- * symlinks followed), sends each input to the area that understands it,
+ * ward scan PATH...: ward's main job. Walks files and directories (symbolic
+ * links inside them are not followed), sends each input to the area that understands it,
  * and reports what it could not handle.
  */
 #include <dirent.h>
@@ -71,7 +71,8 @@ scan_path(struct scan_state *s, const char *path, int depth)
 		scan_file(s, path);
 		return;
 	}
-	if (lstat(path, &st) < 0) {
+	/* Paths named on the command line are followed, like find -H. */
+	if ((depth == 0 ? stat(path, &st) : lstat(path, &st)) < 0) {
 		cli_error(s->c, "%s: %s", path, strerror(errno));
 		return;
 	}
