@@ -456,7 +456,7 @@ judge_site(const struct ward_domain_db *db, const struct label *l, const struct 
 		if (c && rank > out_rank)
 			out = c, out_rank = rank, *best = m;
 		/* Equally close spans that end elsewhere. */
-		for (e = m.end + 1; ms[i].ends >> e && e < 64 && e <= (size_t)l->flen; e++) {
+		for (e = (size_t)m.end + 1; e < 64 && (ms[i].ends >> e) && e <= (size_t)l->flen; e++) {
 			if (!((ms[i].ends >> e) & 1))
 				continue;
 			m.end = (uint8_t)e;
