@@ -52,8 +52,11 @@ int cmd_checks(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
 
 #define COMMON_LONG_OPTIONS                                                                        \
-	{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},       \
-		{"lang", required_argument, NULL, 'L'}, {"color", required_argument, NULL, 'C'},   \
-		{"set", required_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'}
+	{"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},        \
+	    {"lang", required_argument, NULL, 'L'}, {"color", required_argument, NULL, 'C'},       \
+	    {"set", required_argument, NULL, 'S'},                                                 \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 
 #endif

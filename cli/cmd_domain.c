@@ -239,7 +239,8 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 	char *buf = malloc(cap);
 	int progress = isatty(STDERR_FILENO);
 	long line = 0, first_bad = 0;
-	int skipping = 0, eof = 0, report_clean = ward_config_bool(c->cfg, "domain", "report_clean");
+	int skipping = 0, eof = 0,
+	    report_clean = ward_config_bool(c->cfg, "domain", "report_clean");
 	struct ward_domain_result r;
 
 	if (!buf) {
@@ -278,7 +279,8 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 				if (n && buf[start] == '#') {
 					/* a comment */
 				} else if (n == 0 || n > max_line || memchr(buf + start, '\0', n) ||
-				    ward_domain_classify(db, (const uint8_t *)buf + start, n, &r) < 0) {
+					   ward_domain_classify(db, (const uint8_t *)buf + start, n,
+								&r) < 0) {
 					(*bad)++;
 					if (!first_bad)
 						first_bad = line;
@@ -288,7 +290,8 @@ cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out *o, 
 						(*hits)++;
 						c->found = 1;
 					}
-					if (r.n_hits || report_clean || ward_out_format(o) == WARD_FORMAT_TSV)
+					if (r.n_hits || report_clean ||
+					    ward_out_format(o) == WARD_FORMAT_TSV)
 						emit(o, &r, path, line, report_clean);
 				}
 			}
@@ -344,16 +347,16 @@ int
 cmd_domain(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		COMMON_LONG_OPTIONS,
-		{"brands", required_argument, NULL, 'B'},
-		{"blocklist", required_argument, NULL, 'b'},
-		{"allowlist", required_argument, NULL, 'a'},
-		{"ioc", required_argument, NULL, 'i'},
-		{"nrd", required_argument, NULL, 'n'},
-		{"nrd-days", required_argument, NULL, 'D'},
-		{"today", required_argument, NULL, 'T'},
-		{"all", no_argument, NULL, 'A'},
-		{NULL, 0, NULL, 0},
+	    COMMON_LONG_OPTIONS,
+	    {"brands", required_argument, NULL, 'B'},
+	    {"blocklist", required_argument, NULL, 'b'},
+	    {"allowlist", required_argument, NULL, 'a'},
+	    {"ioc", required_argument, NULL, 'i'},
+	    {"nrd", required_argument, NULL, 'n'},
+	    {"nrd-days", required_argument, NULL, 'D'},
+	    {"today", required_argument, NULL, 'T'},
+	    {"all", no_argument, NULL, 'A'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ward_domain_db *db = NULL;
 	struct ward_out *o = NULL;
@@ -391,11 +394,10 @@ cmd_domain(struct cli *c, int argc, char **argv)
 		case 'i':
 		case 'n':
 			if (n_list_flags < MAX_LIST_FLAGS) {
-				list_flags[n_list_flags].which =
-					opt == 'b'   ? WARD_DOMAIN_BLOCK
-					: opt == 'a' ? WARD_DOMAIN_ALLOW
-					: opt == 'i' ? WARD_DOMAIN_IOC
-						     : WARD_DOMAIN_NRD;
+				list_flags[n_list_flags].which = opt == 'b'   ? WARD_DOMAIN_BLOCK
+								 : opt == 'a' ? WARD_DOMAIN_ALLOW
+								 : opt == 'i' ? WARD_DOMAIN_IOC
+									      : WARD_DOMAIN_NRD;
 				list_flags[n_list_flags++].path = optarg;
 			}
 			break;
@@ -456,12 +458,14 @@ cmd_domain(struct cli *c, int argc, char **argv)
 				c->found = 1;
 			} else if (ward_out_format(o) == WARD_FORMAT_TEXT) {
 				char line[600];
-				int k = snprintf(line, sizeof(line), "%-8s %-28s %s%s\n", "clean", "-",
-						 r.name.ascii,
-						 r.official ? " (official)"
+				int k = snprintf(line, sizeof(line), "%-8s %-28s %s%s\n", "clean",
+						 "-", r.name.ascii,
+						 r.official	 ? " (official)"
 						 : r.allowlisted ? " (allow list)"
 								 : "");
-				ward_out_raw(o, line, (size_t)k < sizeof(line) ? (size_t)k : sizeof(line) - 1);
+				ward_out_raw(o, line,
+					     (size_t)k < sizeof(line) ? (size_t)k
+								      : sizeof(line) - 1);
 			}
 			if (ward_out_format(o) != WARD_FORMAT_TEXT || r.n_hits)
 				emit(o, &r, NULL, 0, report_clean);

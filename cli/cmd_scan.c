@@ -165,7 +165,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		snprintf(sk, sizeof(sk), "%lu", s.skipped);
 		snprintf(b, sizeof(b), "%lu", s.bad);
 		ward_out_stats(s.o, s.items, s.hits,
-			       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+			       (double)(t1.tv_sec - t0.tv_sec) +
+				   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 			       extra, 3);
 	}
 	if (ward_out_flush(s.o) < 0)

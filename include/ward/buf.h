@@ -22,7 +22,7 @@ void ward_buf_add(struct ward_buf *b, const void *p, size_t n);
 void ward_buf_adds(struct ward_buf *b, const char *s);
 void ward_buf_addc(struct ward_buf *b, char c);
 void ward_buf_printf(struct ward_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* NUL-terminated view of the contents (the terminator is not counted). */
 const char *ward_buf_cstr(struct ward_buf *b);
 int ward_buf_failed(const struct ward_buf *b);

@@ -35,8 +35,8 @@ int ward_config_load_mem(struct ward_config *c, const char *name, const char *te
  * Sets one key as a command-line override would. Returns 0 or WARD_EINVAL
  * for an unknown key or a bad value (message in err).
  */
-int ward_config_set(struct ward_config *c, const char *section, const char *key,
-		    const char *value, char *err, size_t errsize);
+int ward_config_set(struct ward_config *c, const char *section, const char *key, const char *value,
+		    char *err, size_t errsize);
 
 /* Values of declared keys; the string is borrowed from c. Unknown keys abort nothing: they
  * return "" or 0. */

@@ -22,9 +22,9 @@ struct ward_domain_name {
 	const char *registrable; /* registrable domain (libpsl, private section on) */
 	size_t registrable_len;
 	const char *suffix; /* its public suffix */
-	int has_idn;        /* some label is an xn-- A-label (or was given in Unicode) */
+	int has_idn;	    /* some label is an xn-- A-label (or was given in Unicode) */
 	int idn_invalid;    /* some label decodes but is not valid IDNA2008 */
-	int is_ip;          /* an IPv4 literal */
+	int is_ip;	    /* an IPv4 literal */
 };
 
 /*
@@ -62,16 +62,16 @@ enum ward_domain_verdict {
 
 struct ward_domain_hit {
 	const struct ward_check *check;
-	const char *brand;   /* borrowed from the db, or NULL */
-	const char *ref;     /* official domain imitated, list source or IOC report */
-	char detail[96];     /* what matched ("binanze~binance d=1"), the age in days of a
-			      * new domain, or the decoded form of an invalid IDN */
+	const char *brand; /* borrowed from the db, or NULL */
+	const char *ref;   /* official domain imitated, list source or IOC report */
+	char detail[96];   /* what matched ("binanze~binance d=1"), the age in days of a
+			    * new domain, or the decoded form of an invalid IDN */
 };
 
 struct ward_domain_result {
 	struct ward_domain_name name;
 	enum ward_domain_verdict verdict;
-	int official;     /* an official brand domain or one of its subdomains */
+	int official; /* an official brand domain or one of its subdomains */
 	int allowlisted;
 	int score;
 	size_t n_hits;

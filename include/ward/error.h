@@ -7,13 +7,13 @@
 
 enum {
 	WARD_OK = 0,
-	WARD_ENOMEM = -1,   /* out of memory */
-	WARD_EINVAL = -2,   /* malformed input or argument */
-	WARD_EIO = -3,      /* read or write failed */
-	WARD_ELIMIT = -4,   /* input exceeds a configured limit */
+	WARD_ENOMEM = -1,    /* out of memory */
+	WARD_EINVAL = -2,    /* malformed input or argument */
+	WARD_EIO = -3,	     /* read or write failed */
+	WARD_ELIMIT = -4,    /* input exceeds a configured limit */
 	WARD_ENOTFOUND = -5, /* file or entry does not exist */
-	WARD_EFORMAT = -6,  /* input is not in the expected format */
-	WARD_ELIB = -7,     /* an underlying library failed */
+	WARD_EFORMAT = -6,   /* input is not in the expected format */
+	WARD_ELIB = -7,	     /* an underlying library failed */
 };
 
 /* A static English description of code; never NULL. */

@@ -18,12 +18,12 @@ enum ward_severity {
 };
 
 struct ward_check {
-	const char *id;             /* stable dotted id, e.g. "domain.lookalike.typo" */
+	const char *id; /* stable dotted id, e.g. "domain.lookalike.typo" */
 	enum ward_severity severity;
-	int score;                  /* contribution to a verdict score */
+	int score;		    /* contribution to a verdict score */
 	const char *countermeasure; /* advisory id, e.g. "C3.8" */
-	const char *attack;         /* MITRE ATT&CK technique, e.g. "T1583.001" */
-	const char *message;        /* English printf format with %1$s.. args; gettext msgid */
+	const char *attack;	    /* MITRE ATT&CK technique, e.g. "T1583.001" */
+	const char *message;	    /* English printf format with %1$s.. args; gettext msgid */
 };
 
 #define WARD_FINDING_MAX_EVIDENCE 8
@@ -36,11 +36,11 @@ struct ward_kv {
 
 struct ward_finding {
 	const struct ward_check *check;
-	int score;                  /* usually check->score */
-	const char *subject_kind;   /* "domain", "file", "mail" ... */
-	const char *subject_path;   /* file the subject came from, or NULL */
-	long subject_line;          /* 1-based line in subject_path, or 0 */
-	const char *object_kind;    /* what the finding is about, e.g. "domain" */
+	int score;		  /* usually check->score */
+	const char *subject_kind; /* "domain", "file", "mail" ... */
+	const char *subject_path; /* file the subject came from, or NULL */
+	long subject_line;	  /* 1-based line in subject_path, or 0 */
+	const char *object_kind;  /* what the finding is about, e.g. "domain" */
 	const char *object_name;
 	struct ward_kv evidence[WARD_FINDING_MAX_EVIDENCE];
 	size_t n_evidence;

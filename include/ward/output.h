@@ -36,8 +36,8 @@ void ward_out_verdict(struct ward_out *o, const char *subject_kind, const char *
 		      const char *verdict, int score, const char *artifacts_json);
 
 /* Closing statistics; extra pairs are added as JSON numbers. */
-void ward_out_stats(struct ward_out *o, unsigned long items, unsigned long findings,
-		    double seconds, const struct ward_kv *extra, size_t n_extra);
+void ward_out_stats(struct ward_out *o, unsigned long items, unsigned long findings, double seconds,
+		    const struct ward_kv *extra, size_t n_extra);
 
 /* Raw bytes (already formatted, e.g. a TSV row). */
 void ward_out_raw(struct ward_out *o, const char *s, size_t n);

@@ -24,21 +24,21 @@ struct key {
 
 /* The schema. man/ward.conf.5 documents each row; tests check the two agree. */
 static const struct key schema[] = {
-	{"output", "format", T_STR, "text", 0, 0},
-	{"output", "lang", T_STR, "auto", 0, 0},
-	{"output", "color", T_STR, "auto", 0, 0},
-	{"domain", "builtin_brands", T_BOOL, "yes", 0, 1},
-	{"domain", "builtin_iocs", T_BOOL, "yes", 0, 1},
-	{"domain", "brands", T_STR, "", 0, 0},
-	{"domain", "blocklist", T_STR, "", 0, 0},
-	{"domain", "allowlist", T_STR, "", 0, 0},
-	{"domain", "ioc", T_STR, "", 0, 0},
-	{"domain", "nrd", T_STR, "", 0, 0},
-	{"domain", "nrd_max_age_days", T_INT, "30", 0, 3650},
-	{"domain", "nrd_today", T_STR, "", 0, 0},
-	{"domain", "report_clean", T_BOOL, "no", 0, 1},
-	{"limits", "max_line", T_INT, "4096", 256, 1048576},
-	{"limits", "max_list_file", T_INT, "268435456", 1024, 4294967295L},
+    {"output", "format", T_STR, "text", 0, 0},
+    {"output", "lang", T_STR, "auto", 0, 0},
+    {"output", "color", T_STR, "auto", 0, 0},
+    {"domain", "builtin_brands", T_BOOL, "yes", 0, 1},
+    {"domain", "builtin_iocs", T_BOOL, "yes", 0, 1},
+    {"domain", "brands", T_STR, "", 0, 0},
+    {"domain", "blocklist", T_STR, "", 0, 0},
+    {"domain", "allowlist", T_STR, "", 0, 0},
+    {"domain", "ioc", T_STR, "", 0, 0},
+    {"domain", "nrd", T_STR, "", 0, 0},
+    {"domain", "nrd_max_age_days", T_INT, "30", 0, 3650},
+    {"domain", "nrd_today", T_STR, "", 0, 0},
+    {"domain", "report_clean", T_BOOL, "no", 0, 1},
+    {"limits", "max_line", T_INT, "4096", 256, 1048576},
+    {"limits", "max_list_file", T_INT, "268435456", 1024, 4294967295L},
 };
 #define NKEYS (sizeof(schema) / sizeof(schema[0]))
 
@@ -101,8 +101,7 @@ parse_bool(const char *v, int *out)
 {
 	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1"))
 		*out = 1;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") ||
-		 !strcmp(v, "0"))
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0"))
 		*out = 0;
 	else
 		return -1;
@@ -162,8 +161,8 @@ check_value(const struct key *k, const char *v, char *why, size_t n)
 }
 
 int
-ward_config_set(struct ward_config *c, const char *section, const char *key,
-		const char *value, char *err, size_t errsize)
+ward_config_set(struct ward_config *c, const char *section, const char *key, const char *value,
+		char *err, size_t errsize)
 {
 	char why[128];
 	int i = find_key(section, key);
@@ -294,8 +293,8 @@ handler(void *user, const char *section, const char *key, const char *value)
 }
 
 int
-ward_config_load_mem(struct ward_config *c, const char *name, const char *text, size_t n,
-		     char *err, size_t errsize)
+ward_config_load_mem(struct ward_config *c, const char *name, const char *text, size_t n, char *err,
+		     size_t errsize)
 {
 	struct ctx x = {c, name, err, errsize, 0, NULL};
 	struct reader r = {text, n, 0, &x};

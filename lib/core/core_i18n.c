@@ -158,8 +158,7 @@ ward_i18n_get(const char *msgid, enum ward_lang lang)
 }
 
 void
-ward_i18n_format(char *buf, size_t size, const char *fmt, const char *const *args,
-		 size_t n_args)
+ward_i18n_format(char *buf, size_t size, const char *fmt, const char *const *args, size_t n_args)
 {
 	/* Only %N$s and %% are understood: a catalog can never make this misbehave. */
 	size_t o = 0;

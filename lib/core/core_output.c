@@ -256,8 +256,9 @@ ward_out_stats(struct ward_out *o, unsigned long items, unsigned long findings, 
 	size_t i;
 
 	if (o->fmt == WARD_FORMAT_JSON) {
-		ward_buf_printf(b, "{\"type\":\"stats\",\"items\":%lu,\"findings\":%lu,\"seconds\":%.3f",
-				items, findings, seconds);
+		ward_buf_printf(
+		    b, "{\"type\":\"stats\",\"items\":%lu,\"findings\":%lu,\"seconds\":%.3f", items,
+		    findings, seconds);
 		for (i = 0; i < n_extra; i++) {
 			ward_buf_addc(b, ',');
 			ward_buf_json_cstr(b, extra[i].key);
@@ -266,8 +267,7 @@ ward_out_stats(struct ward_out *o, unsigned long items, unsigned long findings, 
 		}
 		ward_buf_adds(b, "}\n");
 	} else if (o->fmt == WARD_FORMAT_TEXT) {
-		ward_buf_printf(b, "-- %lu items, %lu findings, %.3f s", items, findings,
-				seconds);
+		ward_buf_printf(b, "-- %lu items, %lu findings, %.3f s", items, findings, seconds);
 		for (i = 0; i < n_extra; i++)
 			ward_buf_printf(b, ", %s %s", extra[i].key, extra[i].value);
 		ward_buf_addc(b, '\n');

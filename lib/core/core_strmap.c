@@ -11,8 +11,8 @@
 #include "limits.h"
 
 struct slot {
-	uint64_t hash;   /* 0 marks an empty slot */
-	uint32_t off;    /* key offset in the arena */
+	uint64_t hash; /* 0 marks an empty slot */
+	uint32_t off;  /* key offset in the arena */
 	uint32_t len;
 	uint32_t val;
 };

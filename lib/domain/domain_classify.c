@@ -25,16 +25,16 @@
 #include "domain_internal.h"
 
 static const char *const context_words[] = {
-	"wallet", "login", "signin", "support", "help",   "airdrop", "claim",  "reward",
-	"bonus",  "gift",  "giveaway", "promo",  "dapp",  "connect", "verify", "valid",
-	"secure", "official", "token", "nft",   "crypto", "defi",    "swap",   "bridge",
-	"stake",  "staking", "mint",   "web3",   "restore", "recover", "sync", "unlock",
-	"account", "update", "kyc",   "exchange", "trade", "bitcoin", "ethereum", "coin",
-	"live",   "app",   "drop",   "event",  "auth",   "portfolio", "btc",  "eth",
-	"usdt",   "card",  "foundation", "network", "labs", "lend", "upgrade", "phrase",
-	"seed",   "pad",   "launch", "fund",   "pool",   "farm",   "vault",  "yield",
-	"dao",    "hub",   "www",    "vip",    "asset",  "first",  "fix",    "check",
-	"earn",   "refund", "payout", NULL};
+    "wallet",  "login",	   "signin",	 "support",  "help",	"airdrop",   "claim",	 "reward",
+    "bonus",   "gift",	   "giveaway",	 "promo",    "dapp",	"connect",   "verify",	 "valid",
+    "secure",  "official", "token",	 "nft",	     "crypto",	"defi",	     "swap",	 "bridge",
+    "stake",   "staking",  "mint",	 "web3",     "restore", "recover",   "sync",	 "unlock",
+    "account", "update",   "kyc",	 "exchange", "trade",	"bitcoin",   "ethereum", "coin",
+    "live",    "app",	   "drop",	 "event",    "auth",	"portfolio", "btc",	 "eth",
+    "usdt",    "card",	   "foundation", "network",  "labs",	"lend",	     "upgrade",	 "phrase",
+    "seed",    "pad",	   "launch",	 "fund",     "pool",	"farm",	     "vault",	 "yield",
+    "dao",     "hub",	   "www",	 "vip",	     "asset",	"first",     "fix",	 "check",
+    "earn",    "refund",   "payout",	 NULL};
 
 /* Suffix words glued to a misspelt brand ("tronllinkorg", "metamskio"). */
 static const char *const suffix_words[] = {"org", "com", "net", "io", "ion", NULL};
@@ -443,8 +443,8 @@ judge_match(const struct ward_domain_db *db, const struct label *l, const struct
 
 /* Judges the matches in the site label; returns the strongest rule or NULL. */
 static const struct ward_check *
-judge_site(const struct ward_domain_db *db, const struct label *l, const struct match *ms,
-	   size_t n, int context, struct match *best)
+judge_site(const struct ward_domain_db *db, const struct label *l, const struct match *ms, size_t n,
+	   int context, struct match *best)
 {
 	const struct ward_check *out = NULL, *c;
 	int out_rank = 0, rank;
@@ -456,7 +456,8 @@ judge_site(const struct ward_domain_db *db, const struct label *l, const struct 
 		if (c && rank > out_rank)
 			out = c, out_rank = rank, *best = m;
 		/* Equally close spans that end elsewhere. */
-		for (e = (size_t)m.end + 1; e < 64 && (ms[i].ends >> e) && e <= (size_t)l->flen; e++) {
+		for (e = (size_t)m.end + 1; e < 64 && (ms[i].ends >> e) && e <= (size_t)l->flen;
+		     e++) {
 			if (!((ms[i].ends >> e) & 1))
 				continue;
 			m.end = (uint8_t)e;
@@ -532,7 +533,7 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 		if (c) {
 			const struct token *t = &db->tokens[best.token];
 			struct ward_domain_hit *h =
-				add_hit(r, c, db->brands[t->brand].id, official_of(db, t->brand));
+			    add_hit(r, c, db->brands[t->brand].id, official_of(db, t->brand));
 			if (h)
 				describe(h, &site, &best, t);
 			return;
@@ -564,9 +565,11 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 				int whole = m->start == 0 && m->end == sub.flen;
 				int ok;
 				if (m->dist == 0 && t->weak)
-					ok = (context || (whole && dotcom_next(e + 1, nm->ascii + nm->ascii_len))) &&
-					     (whole ||
-					      (left_boundary(&sub, m) && right_boundary(&sub, m, 0)));
+					ok = (context ||
+					      (whole &&
+					       dotcom_next(e + 1, nm->ascii + nm->ascii_len))) &&
+					     (whole || (left_boundary(&sub, m) &&
+							right_boundary(&sub, m, 0)));
 				else if (m->dist == 0)
 					ok = t->len > 4 || left_boundary(&sub, m) ||
 					     right_boundary(&sub, m, 0);
@@ -574,10 +577,9 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 					ok = whole && t->len >= 6 && (!t->weak || context) &&
 					     plausible_typo(db, &sub, m);
 				if (ok) {
-					struct ward_domain_hit *h =
-						add_hit(r, &ward_check_domain_subdomain,
-							db->brands[t->brand].id,
-							official_of(db, t->brand));
+					struct ward_domain_hit *h = add_hit(
+					    r, &ward_check_domain_subdomain,
+					    db->brands[t->brand].id, official_of(db, t->brand));
 					if (h)
 						describe(h, &sub, m, t);
 					return;
@@ -625,14 +627,15 @@ ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n
 			}
 			age = today - (long)v;
 			if (age >= 0 && age <= db->nrd_max_age) {
-				struct ward_domain_hit *h = add_hit(r, &ward_check_domain_new, NULL, NULL);
+				struct ward_domain_hit *h =
+				    add_hit(r, &ward_check_domain_new, NULL, NULL);
 				if (h)
 					snprintf(h->detail, sizeof(h->detail), "%ld", age);
 			}
 		}
 		if (r->name.idn_invalid) {
 			struct ward_domain_hit *h =
-				add_hit(r, &ward_check_domain_idn_invalid, NULL, NULL);
+			    add_hit(r, &ward_check_domain_idn_invalid, NULL, NULL);
 			if (h)
 				snprintf(h->detail, sizeof(h->detail), "%.80s", r->name.unicode);
 		}

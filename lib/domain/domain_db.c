@@ -143,7 +143,8 @@ add_token(struct ward_domain_db *db, size_t brand, const char *s, size_t n)
 		size_t i, k = 0;
 		for (i = 0; i < n && k + 1 < sizeof(t.orig); i++)
 			if (s[i] != '-' && s[i] != '_')
-				t.orig[k++] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+				t.orig[k++] =
+				    (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
 	}
 	t.len = (uint8_t)len;
 	t.weak = (uint8_t)weak;

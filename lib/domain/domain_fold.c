@@ -95,7 +95,8 @@ squeeze_rn(char *d, uint8_t *map, int n)
 	int i, o = 0;
 
 	for (i = 0; i < n; i++) {
-		if (i + 1 < n && ((d[i] == 'r' && d[i + 1] == 'n') || (d[i] == 'v' && d[i + 1] == 'v'))) {
+		if (i + 1 < n &&
+		    ((d[i] == 'r' && d[i + 1] == 'n') || (d[i] == 'v' && d[i + 1] == 'v'))) {
 			d[o] = d[i] == 'r' ? 'm' : 'w';
 			map[o++] = map[i];
 			i++;

@@ -102,7 +102,8 @@ index_build(struct ward_domain_db *db)
 		size_t np = k > 1 ? (size_t)k + 2 : (size_t)k + 1;
 		for (j = 0; k > 0 && j < np; j++) {
 			size_t a = j * t->len / np, b = (j + 1) * t->len / np;
-			if (add_pattern(db, &pcap, (uint16_t)i, (uint8_t)a, (uint8_t)(b - a), 0) < 0)
+			if (add_pattern(db, &pcap, (uint16_t)i, (uint8_t)a, (uint8_t)(b - a), 0) <
+			    0)
 				return WARD_ENOMEM;
 			max_states += b - a;
 		}
@@ -153,7 +154,8 @@ index_build(struct ward_domain_db *db)
 		for (j = 0; j < FOLD_SYMBOLS; j++) {
 			int32_t s = ac->next[r * FOLD_SYMBOLS + j];
 			if (s < 0) {
-				ac->next[r * FOLD_SYMBOLS + j] = ac->next[fail[r] * FOLD_SYMBOLS + j];
+				ac->next[r * FOLD_SYMBOLS + j] =
+				    ac->next[fail[r] * FOLD_SYMBOLS + j];
 			} else {
 				fail[s] = ac->next[fail[r] * FOLD_SYMBOLS + j];
 				queue[tail++] = s;
@@ -273,8 +275,8 @@ within1(const char *t, size_t m, const char *s, size_t len)
  * linear comparisons replace the dynamic programme. Same contract.
  */
 static int
-anchored1(const char *t, size_t m, const char *s, size_t n, long anchor, size_t *start,
-	  size_t *end, uint64_t *ends)
+anchored1(const char *t, size_t m, const char *s, size_t n, long anchor, size_t *start, size_t *end,
+	  uint64_t *ends)
 {
 	static const long shifts[3] = {0, -1, 1}; /* the anchor itself wins ties */
 	size_t len, si;
@@ -317,7 +319,8 @@ push(struct match *out, size_t n, size_t max, uint16_t tok, size_t s, size_t e, 
 		if (out[i].token != tok)
 			continue;
 		/* Keep the better of two matches of one token. */
-		if (d < out[i].dist || (d == out[i].dist && e - s > (size_t)(out[i].end - out[i].start))) {
+		if (d < out[i].dist ||
+		    (d == out[i].dist && e - s > (size_t)(out[i].end - out[i].start))) {
 			out[i].start = (uint8_t)s;
 			out[i].end = (uint8_t)e;
 			out[i].dist = (uint8_t)d;
@@ -363,8 +366,7 @@ second_piece(struct piece_hit *seen, size_t *n_seen, const struct pattern *p, lo
 }
 
 size_t
-index_find(const struct ward_domain_db *db, const char *s, size_t n, struct match *out,
-	   size_t max)
+index_find(const struct ward_domain_db *db, const char *s, size_t n, struct match *out, size_t max)
 {
 	const struct ac *ac = &db->ac;
 	int32_t st = 0;
@@ -396,22 +398,24 @@ index_find(const struct ward_domain_db *db, const char *s, size_t n, struct matc
 			if (k < n_tried)
 				continue;
 			k_budget = t->budget;
-			if (k_budget > 1 && !second_piece(seen, &n_seen, p, (long)pstart - (long)p->offset,
-							  k_budget))
+			if (k_budget > 1 && !second_piece(seen, &n_seen, p,
+							  (long)pstart - (long)p->offset, k_budget))
 				continue;
 			if (n_tried < 32)
 				tried[n_tried++] = p->token;
 			if (n + (size_t)k_budget < t->len)
 				continue; /* the label is too short to hold the token */
-			lo = pstart >= p->offset + (size_t)k_budget ? pstart - p->offset - (size_t)k_budget : 0;
+			lo = pstart >= p->offset + (size_t)k_budget
+				 ? pstart - p->offset - (size_t)k_budget
+				 : 0;
 			hi = pstart - p->offset + t->len + (size_t)k_budget;
 			if (pstart < p->offset)
 				hi = t->len + (size_t)k_budget;
 			if (hi > n)
 				hi = n;
 			if (k_budget == 1)
-				d = anchored1(t->text, t->len, s, n, (long)pstart - (long)p->offset, &ms,
-					      &me, &alt);
+				d = anchored1(t->text, t->len, s, n, (long)pstart - (long)p->offset,
+					      &ms, &me, &alt);
 			else
 				d = sellers(t->text, t->len, s, lo, hi, k_budget, &ms, &me, &alt);
 			if (d >= 1 && d <= k_budget) {

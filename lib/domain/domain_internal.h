@@ -16,12 +16,12 @@
 #define FOLD_MAX 256 /* longest folded label */
 
 struct token {
-	char text[64];     /* folded, no hyphens */
-	char orig[64];     /* as written, lower case, no hyphens */
+	char text[64]; /* folded, no hyphens */
+	char orig[64]; /* as written, lower case, no hyphens */
 	uint8_t len;
-	uint8_t weak;      /* an everyday word: needs context to count */
-	uint8_t budget;    /* edits tolerated: typo_budget(len) or the brand list's :N */
-	uint16_t brand;    /* index into brands */
+	uint8_t weak;	/* an everyday word: needs context to count */
+	uint8_t budget; /* edits tolerated: typo_budget(len) or the brand list's :N */
+	uint16_t brand; /* index into brands */
 };
 
 struct brand {
@@ -38,9 +38,9 @@ struct pattern {
 };
 
 struct ac {
-	int32_t *next;      /* states * FOLD_SYMBOLS */
-	int32_t *out;       /* first pattern list entry per state, -1 if none */
-	int32_t *out_next;  /* chained pattern ids: entry e -> pattern, next entry */
+	int32_t *next;	   /* states * FOLD_SYMBOLS */
+	int32_t *out;	   /* first pattern list entry per state, -1 if none */
+	int32_t *out_next; /* chained pattern ids: entry e -> pattern, next entry */
 	uint16_t *out_pat;
 	size_t n_states, n_out;
 };
@@ -50,13 +50,13 @@ struct ward_domain_db {
 	size_t n_brands;
 	struct token *tokens;
 	size_t n_tokens;
-	char **officials;       /* official domains, ASCII */
+	char **officials; /* official domains, ASCII */
 	size_t n_officials;
-	struct ward_strmap *official; /* official domain -> brand index */
+	struct ward_strmap *official;  /* official domain -> brand index */
 	struct ward_strmap *token_set; /* folded token text -> token index */
 	struct ward_strmap *stop;      /* everyday words never reported as typos */
 	struct ward_strmap *lists[4];  /* enum ward_domain_list -> value */
-	char **refs;            /* list sources and IOC citations, by value */
+	char **refs;		       /* list sources and IOC citations, by value */
 	size_t n_refs;
 	struct ward_strmap *ref_index;
 	struct pattern *patterns;
@@ -83,12 +83,12 @@ struct match {
 	uint16_t token;
 	uint8_t start, end; /* span in the folded label */
 	uint8_t dist;
-	uint64_t ends;      /* other ends (bit i: end i) as good as end, same start */
+	uint64_t ends; /* other ends (bit i: end i) as good as end, same start */
 };
 #define MAX_MATCHES 16
 /* Finds brand tokens in a folded label, exactly and within edit distance. */
-size_t index_find(const struct ward_domain_db *db, const char *s, size_t n,
-		  struct match *out, size_t max);
+size_t index_find(const struct ward_domain_db *db, const char *s, size_t n, struct match *out,
+		  size_t max);
 /* Largest edit distance tolerated for a token of folded length len. */
 int typo_budget(size_t len);
 

@@ -90,9 +90,9 @@ is_ip_token(const char *s, size_t n)
 static int
 hosts_ignored(const char *s, size_t n)
 {
-	static const char *const skip[] = {"localhost", "localhost.localdomain", "local",
-					   "broadcasthost", "ip6-localhost", "ip6-loopback",
-					   "0.0.0.0", NULL};
+	static const char *const skip[] = {
+	    "localhost",     "localhost.localdomain", "local",	 "broadcasthost",
+	    "ip6-localhost", "ip6-loopback",	      "0.0.0.0", NULL};
 	size_t i;
 
 	for (i = 0; skip[i]; i++)
@@ -238,8 +238,8 @@ json_depth(const uint8_t *p, size_t n)
 }
 
 static int
-json_array_names(struct ward_domain_db *db, enum ward_domain_list which, json_t *arr,
-		 uint32_t ref, struct ward_load_report *rep)
+json_array_names(struct ward_domain_db *db, enum ward_domain_list which, json_t *arr, uint32_t ref,
+		 struct ward_load_report *rep)
 {
 	size_t i;
 	json_t *v;
@@ -309,9 +309,8 @@ load_json(struct ward_domain_db *db, enum ward_domain_list which, const uint8_t 
 }
 
 int
-ward_domain_db_load_list(struct ward_domain_db *db, enum ward_domain_list which,
-			 const uint8_t *p, size_t n, const char *source,
-			 struct ward_load_report *rep)
+ward_domain_db_load_list(struct ward_domain_db *db, enum ward_domain_list which, const uint8_t *p,
+			 size_t n, const char *source, struct ward_load_report *rep)
 {
 	const char *s = (const char *)p, *end = s + n;
 	uint32_t ref = 0;

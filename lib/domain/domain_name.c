@@ -22,8 +22,7 @@ is_space(uint8_t c)
 static int
 ascii_ok(uint8_t c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-	       c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
 }
 
 static int
@@ -194,7 +193,8 @@ ward_domain_name_parse(const uint8_t *p, size_t n, struct ward_domain_name *o)
 	if (rc == 1) {
 		/* Unicode: every ASCII byte must still be a host name character. */
 		for (i = 0; i < n; i++)
-			if (p[i] < 0x80 && !ascii_ok((uint8_t)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i])))
+			if (p[i] < 0x80 &&
+			    !ascii_ok((uint8_t)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i])))
 				return WARD_EINVAL;
 		o->has_idn = 0;
 		rc = from_unicode(p, n, o);

@@ -23,10 +23,10 @@
 #endif
 
 enum {
-	R_EXACT = 1,     /* the rule itself */
-	R_WILDCARD = 2,  /* "*.X": every child of X is a suffix */
+	R_EXACT = 1,	 /* the rule itself */
+	R_WILDCARD = 2,	 /* "*.X": every child of X is a suffix */
 	R_EXCEPTION = 4, /* "!X": X is not a suffix */
-	R_PARENT = 8,    /* some longer rule ends with this */
+	R_PARENT = 8,	 /* some longer rule ends with this */
 };
 
 static struct ward_strmap *rules;
@@ -152,7 +152,8 @@ setup(void)
 	    fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)sz))) {
 		n = fread(buf, 1, (size_t)sz, fp);
 		rules = ward_strmap_new();
-		if (rules && (psl_table_load(rules, buf, n, &bad) < 0 || ward_strmap_count(rules) < 100)) {
+		if (rules &&
+		    (psl_table_load(rules, buf, n, &bad) < 0 || ward_strmap_count(rules) < 100)) {
 			ward_strmap_free(rules);
 			rules = NULL;
 		}

@@ -41,7 +41,9 @@ test_json_escapes(void **state)
 	assert_string_equal(s, "\"a\\\"b\\\\c\\n\\t\\u0001\"");
 	free(s);
 	/* Valid UTF-8 passes, invalid bytes become U+FFFD, NUL is escaped. */
-	s = json_of("\xe3\x81\x82\xff\xc0\xaf" "x\0y", 9);
+	s = json_of("\xe3\x81\x82\xff\xc0\xaf"
+		    "x\0y",
+		    9);
 	assert_string_equal(s, "\"\xe3\x81\x82\\ufffd\\ufffd\\ufffdx\\u0000y\"");
 	free(s);
 	/* A surrogate encoded in UTF-8 is not valid UTF-8. */
@@ -135,16 +137,18 @@ test_config_defaults(void **state)
 static void
 test_config_load(void **state)
 {
-	static const char ini[] = "# comment\n"
-				  "[output]\nformat = json\nlang=ja\n"
-				  "[domain]\nnrd_max_age_days = 7\nbuiltin_iocs = no\n"
-				  "[brand:acme]\ndomains = acme.co.jp, acme.com\ntokens = acme,acmecoin\n";
+	static const char ini[] =
+	    "# comment\n"
+	    "[output]\nformat = json\nlang=ja\n"
+	    "[domain]\nnrd_max_age_days = 7\nbuiltin_iocs = no\n"
+	    "[brand:acme]\ndomains = acme.co.jp, acme.com\ntokens = acme,acmecoin\n";
 	struct ward_config *c = ward_config_new();
 	const struct ward_config_brand *b;
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(ward_config_load_mem(c, "t.conf", ini, sizeof(ini) - 1, err, sizeof(err)), 0);
+	assert_int_equal(ward_config_load_mem(c, "t.conf", ini, sizeof(ini) - 1, err, sizeof(err)),
+			 0);
 	assert_string_equal(ward_config_str(c, "output", "format"), "json");
 	assert_string_equal(ward_config_str(c, "output", "lang"), "ja");
 	assert_int_equal(ward_config_int(c, "domain", "nrd_max_age_days"), 7);
@@ -260,8 +264,9 @@ test_strerror(void **state)
 static void
 test_output_json_finding(void **state)
 {
-	static const struct ward_check chk = {"test.check", WARD_SEV_HIGH, 60, "C2.1", "T1566.001",
-					       "%1$s is a misspelling of %2$s (%3$s)"};
+	static const struct ward_check chk = {"test.check", WARD_SEV_HIGH,
+					      60,	    "C2.1",
+					      "T1566.001",  "%1$s is a misspelling of %2$s (%3$s)"};
 	struct ward_finding f;
 	struct ward_out *o;
 	char *mem = NULL;
@@ -296,11 +301,10 @@ test_output_json_finding(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "countermeasure")), "C2.1");
 	assert_string_equal(json_string_value(json_object_get(j, "attack")), "T1566.001");
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(j, "subject"), "path")),
-		"in\"put.txt");
+	    json_string_value(json_object_get(json_object_get(j, "subject"), "path")),
+	    "in\"put.txt");
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(j, "evidence"), "brand")),
-		"binance");
+	    json_string_value(json_object_get(json_object_get(j, "evidence"), "brand")), "binance");
 	assert_string_equal(json_string_value(json_object_get(j, "message")),
 			    "binanze.com is a misspelling of binance (d=1)");
 	assert_non_null(strstr(json_string_value(json_object_get(j, "message_ja")), "綴り"));
@@ -314,13 +318,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_escapes),     cmocka_unit_test(test_json_roundtrip),
-		cmocka_unit_test(test_tsv_field),        cmocka_unit_test(test_strmap),
-		cmocka_unit_test(test_config_defaults),  cmocka_unit_test(test_config_load),
-		cmocka_unit_test(test_config_errors),    cmocka_unit_test(test_config_set),
-		cmocka_unit_test(test_config_file_errors), cmocka_unit_test(test_format_args),
-		cmocka_unit_test(test_japanese_catalog), cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_output_json_finding),
+	    cmocka_unit_test(test_json_escapes),	cmocka_unit_test(test_json_roundtrip),
+	    cmocka_unit_test(test_tsv_field),		cmocka_unit_test(test_strmap),
+	    cmocka_unit_test(test_config_defaults),	cmocka_unit_test(test_config_load),
+	    cmocka_unit_test(test_config_errors),	cmocka_unit_test(test_config_set),
+	    cmocka_unit_test(test_config_file_errors),	cmocka_unit_test(test_format_args),
+	    cmocka_unit_test(test_japanese_catalog),	cmocka_unit_test(test_strerror),
+	    cmocka_unit_test(test_output_json_finding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

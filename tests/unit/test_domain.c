@@ -195,7 +195,7 @@ test_weak_tokens_need_context(void **state)
 	(void)state;
 	expect("ledger-live-app.com", "domain.lookalike.combo");
 	expect("ledger.com-client.email", "domain.lookalike.subdomain");
-	expect("kraken.xyz", "clean");        /* an everyday word alone */
+	expect("kraken.xyz", "clean"); /* an everyday word alone */
 	expect("kraken-login.xyz", "domain.lookalike.combo");
 	expect("gemini-wallet.io", "domain.lookalike.combo");
 }
@@ -247,16 +247,20 @@ test_list_formats(void **state)
 	struct ward_load_report rep;
 
 	(void)state;
-	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "# plain\nevil.example\n*.wild.example\n", &rep), 0);
+	assert_int_equal(
+	    load(d, WARD_DOMAIN_BLOCK, "# plain\nevil.example\n*.wild.example\n", &rep), 0);
 	assert_int_equal(rep.entries, 2);
 	assert_int_equal(load(d, WARD_DOMAIN_BLOCK,
-			      "127.0.0.1 localhost\n0.0.0.0 hosts1.example hosts2.example # x\n", &rep),
+			      "127.0.0.1 localhost\n0.0.0.0 hosts1.example hosts2.example # x\n",
+			      &rep),
 			 0);
 	assert_int_equal(rep.entries, 1);
-	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "domain,added\ncsv.example,2024-01-01\n", &rep), 0);
+	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "domain,added\ncsv.example,2024-01-01\n", &rep),
+			 0);
 	assert_int_equal(rep.entries, 1);
 	assert_int_equal(rep.bad, 0);
-	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "ok.example\nnot a domain at all\n\x01\x02\n", &rep), 0);
+	assert_int_equal(
+	    load(d, WARD_DOMAIN_BLOCK, "ok.example\nnot a domain at all\n\x01\x02\n", &rep), 0);
 	assert_int_equal(rep.entries, 1);
 	assert_int_equal(rep.bad, 2);
 	assert_int_equal(rep.first_bad_line, 2);
@@ -286,10 +290,12 @@ test_list_json(void **state)
 			 0);
 	assert_int_equal(rep.entries, 1); /* "x" is no domain, 42 no string */
 	assert_int_equal(rep.bad, 2);
-	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "{\"deny\":[\"deny.example\"],\"allow\":[]}", &rep), 0);
+	assert_int_equal(
+	    load(d, WARD_DOMAIN_BLOCK, "{\"deny\":[\"deny.example\"],\"allow\":[]}", &rep), 0);
 	assert_int_equal(rep.entries, 1);
 	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "[\"arr.example\"]", &rep), 0);
-	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "{\"whitelist\": [\"a.com\"", &rep), WARD_EFORMAT);
+	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "{\"whitelist\": [\"a.com\"", &rep),
+			 WARD_EFORMAT);
 	assert_non_null(strstr(rep.message, "line 1"));
 	assert_int_equal(load(d, WARD_DOMAIN_BLOCK, "{\"other\":[]}", &rep), WARD_EFORMAT);
 	for (i = 0; i < 100; i++)
@@ -360,15 +366,17 @@ test_dates(void **state)
 static void
 test_brand_file(void **state)
 {
-	static const char tsv[] = "# own brands\n"
-				  "acme\tcorp\tacmecoin,~acme\tacme.co.jp,acme-coin.com\tACME\thttps://acme.example/\n"
-				  "short\tcorp\tshort.example\n"
-				  "broken line without tabs\n";
+	static const char tsv[] =
+	    "# own brands\n"
+	    "acme\tcorp\tacmecoin,~acme\tacme.co.jp,acme-coin.com\tACME\thttps://acme.example/\n"
+	    "short\tcorp\tshort.example\n"
+	    "broken line without tabs\n";
 	struct ward_domain_db *d = ward_domain_db_new();
 	struct ward_load_report rep;
 
 	(void)state;
-	assert_int_equal(ward_domain_db_add_brands(d, (const uint8_t *)tsv, sizeof(tsv) - 1, &rep), 0);
+	assert_int_equal(ward_domain_db_add_brands(d, (const uint8_t *)tsv, sizeof(tsv) - 1, &rep),
+			 0);
 	assert_int_equal(rep.entries, 2);
 	assert_int_equal(rep.bad, 1);
 	assert_int_equal(rep.first_bad_line, 4);
@@ -398,20 +406,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_name_basic),
-		cmocka_unit_test(test_name_rejects),
-		cmocka_unit_test(test_name_idn),
-		cmocka_unit_test(test_lookalike_kinds),
-		cmocka_unit_test(test_quiet_on_normal_names),
-		cmocka_unit_test(test_weak_tokens_need_context),
-		cmocka_unit_test(test_ioc_builtin),
-		cmocka_unit_test(test_list_formats),
-		cmocka_unit_test(test_list_json),
-		cmocka_unit_test(test_ioc_reference),
-		cmocka_unit_test(test_nrd),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_brand_file),
-		cmocka_unit_test(test_classify_rejects),
+	    cmocka_unit_test(test_name_basic),
+	    cmocka_unit_test(test_name_rejects),
+	    cmocka_unit_test(test_name_idn),
+	    cmocka_unit_test(test_lookalike_kinds),
+	    cmocka_unit_test(test_quiet_on_normal_names),
+	    cmocka_unit_test(test_weak_tokens_need_context),
+	    cmocka_unit_test(test_ioc_builtin),
+	    cmocka_unit_test(test_list_formats),
+	    cmocka_unit_test(test_list_json),
+	    cmocka_unit_test(test_ioc_reference),
+	    cmocka_unit_test(test_nrd),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_brand_file),
+	    cmocka_unit_test(test_classify_rejects),
 	};
 	return cmocka_run_group_tests(tests, setup_db, teardown_db);
 }
