@@ -7,6 +7,7 @@
  * (domain_psl.c).
  */
 #include <idn2.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,22 +126,38 @@ from_unicode(const uint8_t *p, size_t n, struct ward_domain_name *o)
  * shape, xn-- labels. Returns 1 when a non-ASCII byte is met (the caller
  * takes the Unicode path), 0 when done, or an error.
  */
+/* Byte -> lower-case host name character, 0 for anything else. */
+static uint8_t lower[256];
+static pthread_once_t lower_once = PTHREAD_ONCE_INIT;
+
+static void
+lower_setup(void)
+{
+	size_t i;
+
+	for (i = 0; i < 256; i++) {
+		uint8_t c = (uint8_t)((i >= 'A' && i <= 'Z') ? i + 32 : i);
+		lower[i] = ascii_ok(c) ? c : 0;
+	}
+}
+
 static int
 from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 {
 	size_t label = 0, i;
 	int digits_dots = 1, dots = 0;
 
+	pthread_once(&lower_once, lower_setup);
+	if (n > WARD_DOMAIN_NAME_MAX) {
+		for (i = 0; i < n; i++)
+			if (p[i] >= 0x80)
+				return 1;
+		return WARD_ELIMIT;
+	}
 	for (i = 0; i < n; i++) {
-		char c = (char)p[i];
-		if (p[i] >= 0x80)
-			return 1;
-		if (c >= 'A' && c <= 'Z')
-			c += 32;
-		if (!ascii_ok((uint8_t)c))
-			return WARD_EINVAL;
-		if (i >= WARD_DOMAIN_NAME_MAX)
-			continue; /* too long; keep looking for non-ASCII, which may shrink */
+		char c = (char)lower[p[i]];
+		if (!c)
+			return p[i] >= 0x80 ? 1 : WARD_EINVAL;
 		o->ascii[i] = c;
 		if (c == '.') {
 			if (label == 0)
@@ -151,14 +168,11 @@ from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 		}
 		if (++label > 63)
 			return WARD_EINVAL;
-		if (c < '0' || c > '9')
-			digits_dots = 0;
+		digits_dots &= (c >= '0' && c <= '9');
 		if (label == 4 && c == '-' && o->ascii[i - 1] == '-' && o->ascii[i - 2] == 'n' &&
 		    o->ascii[i - 3] == 'x')
 			o->has_idn = 1;
 	}
-	if (n > WARD_DOMAIN_NAME_MAX)
-		return WARD_ELIMIT;
 	if (label == 0)
 		return WARD_EINVAL;
 	o->ascii[n] = '\0';
