@@ -174,6 +174,12 @@ emit(struct ward_out *o, const struct ward_domain_result *r, const char *path, l
 		/* One row buffer for the whole run: the front end is single-threaded. */
 		static struct ward_buf b;
 		const char *brand = "";
+		if (r->n_hits == 0) {
+			/* Most names: straight into the output buffer. */
+			ward_out_raw(o, r->name.ascii, r->name.ascii_len);
+			ward_out_raw(o, "\tclean\t\t\n", 9);
+			return;
+		}
 		ward_buf_reset(&b);
 		for (i = 0; i < r->n_hits; i++)
 			if (r->hits[i].brand) {

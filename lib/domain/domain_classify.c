@@ -514,7 +514,8 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 	}
 	uni_site = uni;
 
-	memset(&site, 0, sizeof(site));
+	site.uni = NULL;
+	site.uni_len = 0;
 	site.raw = reg;
 	site.raw_len = (size_t)(dot - reg);
 	if (nm->has_idn && site.raw_len > 4 && memcmp(reg, "xn--", 4) == 0 && uni_site) {
@@ -548,7 +549,8 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 		size_t k;
 		if (!e)
 			break;
-		memset(&sub, 0, sizeof(sub));
+		sub.uni = NULL;
+		sub.uni_len = 0;
 		sub.raw = p;
 		sub.raw_len = (size_t)(e - p);
 		if (nm->has_idn && sub.raw_len > 4 && memcmp(p, "xn--", 4) == 0 && uni && ue) {

@@ -78,16 +78,6 @@ fold_init(void)
 	return init_rc;
 }
 
-int
-fold_symbol(char c)
-{
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= '0' && c <= '9')
-		return 26 + (c - '0');
-	return 36;
-}
-
 /* Reads "rn" as "m" and "vv" as "w" in place; keeps map aligned. */
 static int
 squeeze_rn(char *d, uint8_t *map, int n)

@@ -73,7 +73,16 @@ int fold_init(void);
 int fold_ascii(const char *src, size_t n, char *dst, uint8_t *map);
 /* Folds a UTF-8 label through ICU's confusable skeleton. */
 int fold_utf8(const char *src, size_t n, char *dst, uint8_t *map);
-int fold_symbol(char c);
+/* Index of a folded character in the automaton's alphabet. */
+static inline int
+fold_symbol(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= '0' && c <= '9')
+		return 26 + (c - '0');
+	return 36;
+}
 
 /* Index (domain_index.c). */
 int index_build(struct ward_domain_db *db);

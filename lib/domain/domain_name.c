@@ -145,7 +145,7 @@ static int
 from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 {
 	size_t label = 0, i;
-	int digits_dots = 1, dots = 0;
+	int dots = 0;
 
 	pthread_once(&lower_once, lower_setup);
 	if (n > WARD_DOMAIN_NAME_MAX) {
@@ -168,7 +168,6 @@ from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 		}
 		if (++label > 63)
 			return WARD_EINVAL;
-		digits_dots &= (c >= '0' && c <= '9');
 		if (label == 4 && c == '-' && o->ascii[i - 1] == '-' && o->ascii[i - 2] == 'n' &&
 		    o->ascii[i - 3] == 'x')
 			o->has_idn = 1;
@@ -177,7 +176,8 @@ from_ascii(const uint8_t *p, size_t n, struct ward_domain_name *o)
 		return WARD_EINVAL;
 	o->ascii[n] = '\0';
 	o->ascii_len = n;
-	o->is_ip = digits_dots && dots == 3;
+	/* Only a name starting with a digit can be an address. */
+	o->is_ip = dots == 3 && o->ascii[0] >= '0' && o->ascii[0] <= '9' && looks_ipv4(o->ascii, n);
 	return 0;
 }
 
