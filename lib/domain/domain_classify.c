@@ -171,17 +171,24 @@ has_context(const char *f, size_t n)
 	return 0;
 }
 
-/* Whether the folded name holds a crypto context word anywhere. */
+/*
+ * Whether the name holds a crypto context word outside one of its labels
+ * (skip[0..skip_len) of nm->ascii): a brand spelt with a context word in it,
+ * like mycrypto, does not supply its own context.
+ */
 static int
-name_context(const struct ward_domain_name *nm)
+context_outside(const struct ward_domain_name *nm, const char *skip, size_t skip_len)
 {
 	char f[FOLD_MAX];
 	uint8_t map[FOLD_MAX];
-	int k = fold_ascii(nm->ascii, nm->ascii_len, f, map);
+	size_t a = (size_t)(skip - nm->ascii), b = a + skip_len;
+	int k;
 
-	if (k <= 0)
-		return 0;
-	return has_context(f, (size_t)k);
+	k = fold_ascii(nm->ascii, a, f, map);
+	if (k > 0 && has_context(f, (size_t)k))
+		return 1;
+	k = fold_ascii(nm->ascii + b, nm->ascii_len - b, f, map);
+	return k > 0 && has_context(f, (size_t)k);
 }
 
 static int
@@ -406,6 +413,10 @@ judge_match(const struct ward_domain_db *db, const struct label *l, const struct
 	int whole = m->start == 0 && m->end == l->flen;
 	int lb = left_boundary(l, m), rb = right_boundary(l, m, m->dist > 0);
 
+	/* context: outside this label; add what the label holds beside the match. */
+	if (t->weak && !context)
+		context = has_context(l->f, m->start) ||
+			  has_context(l->f + m->end, (size_t)(l->flen - m->end));
 	*rank = 0;
 	if (m->dist == 0 && whole) {
 		if (fold_changed(l, m, t))
@@ -426,6 +437,9 @@ judge_match(const struct ward_domain_db *db, const struct label *l, const struct
 	if (!plausible_typo(db, l, m))
 		return NULL;
 	if (whole) {
+		/* "ledgr" alone is too little for an everyday word; a homoglyph is not. */
+		if (t->weak && !context && !l->uni)
+			return NULL;
 		*rank = l->uni ? 6 : 4;
 		if (l->uni)
 			return &ward_check_domain_confusable;
@@ -529,7 +543,7 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 
 	n = index_find(db, site.f, (size_t)site.flen, ms, MAX_MATCHES);
 	if (n) {
-		context = name_context(nm);
+		context = context_outside(nm, site.raw, site.raw_len);
 		c = judge_site(db, &site, ms, n, context, &best);
 		if (c) {
 			const struct token *t = &db->tokens[best.token];
@@ -559,8 +573,7 @@ lookalike(const struct ward_domain_db *db, struct ward_domain_result *r)
 		}
 		if (fold_label(&sub) > 0 &&
 		    (n = index_find(db, sub.f, (size_t)sub.flen, ms, MAX_MATCHES)) > 0) {
-			if (context < 0)
-				context = name_context(nm);
+			context = context_outside(nm, sub.raw, sub.raw_len);
 			for (k = 0; k < n; k++) {
 				const struct match *m = &ms[k];
 				const struct token *t = &db->tokens[m->token];
