@@ -190,6 +190,22 @@ test_config_errors(void **state)
 }
 
 static void
+test_config_size_limit(void **state)
+{
+	struct ward_config *c = ward_config_new();
+	size_t n = 1024 * 1024 + 1;
+	char *big = malloc(n), err[256] = "";
+
+	(void)state;
+	memset(big, '#', n);
+	assert_int_equal(ward_config_load_mem(c, "big.conf", big, n, err, sizeof(err)),
+			 WARD_ELIMIT);
+	assert_non_null(strstr(err, "big.conf"));
+	free(big);
+	ward_config_free(c);
+}
+
+static void
 test_config_set(void **state)
 {
 	struct ward_config *c = ward_config_new();

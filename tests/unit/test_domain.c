@@ -393,6 +393,41 @@ test_brand_file(void **state)
 }
 
 static void
+test_brand_limit(void **state)
+{
+	/* One brand past WARD_LIMIT_BRANDS (4096) is refused, not absorbed. */
+	struct ward_domain_db *d = ward_domain_db_new();
+	struct ward_load_report rep;
+	size_t cap = 4097 * 40, len = 0, i;
+	char *tsv = malloc(cap);
+
+	(void)state;
+	assert_non_null(tsv);
+	for (i = 0; i < 4097; i++)
+		len += (size_t)snprintf(tsv + len, cap - len, "brand%zu\tx\tbrandtok%zu\n", i, i);
+	assert_int_equal(ward_domain_db_add_brands(d, (const uint8_t *)tsv, len, &rep),
+			 WARD_ELIMIT);
+	assert_int_equal(ward_domain_db_brand_count(d), 4096);
+	free(tsv);
+	ward_domain_db_free(d);
+}
+
+static void
+test_list_file_limit(void **state)
+{
+	struct ward_domain_db *d = ward_domain_db_new();
+	struct ward_load_report rep;
+
+	(void)state;
+	/* The size is checked before a byte is read: no allocation of that size. */
+	assert_int_equal(ward_domain_db_load_list(d, WARD_DOMAIN_BLOCK, (const uint8_t *)"x",
+						  (size_t)256 * 1024 * 1024 + 1, "big", &rep),
+			 WARD_ELIMIT);
+	assert_non_null(strstr(rep.message, "larger than"));
+	ward_domain_db_free(d);
+}
+
+static void
 test_classify_rejects(void **state)
 {
 	struct ward_domain_result r;
