@@ -454,6 +454,8 @@ main(void)
 	    cmocka_unit_test(test_nrd),
 	    cmocka_unit_test(test_dates),
 	    cmocka_unit_test(test_brand_file),
+	    cmocka_unit_test(test_brand_limit),
+	    cmocka_unit_test(test_list_file_limit),
 	    cmocka_unit_test(test_classify_rejects),
 	};
 	return cmocka_run_group_tests(tests, setup_db, teardown_db);
