@@ -46,7 +46,12 @@ int cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out 
 		      const char *path, unsigned long *items, unsigned long *hits,
 		      unsigned long *bad);
 
+/* Scans one login log (format detected) and reports the attacks in it. */
+int cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned long *lines,
+		       unsigned long *events, unsigned long *bad);
+
 int cmd_domain(struct cli *c, int argc, char **argv);
+int cmd_auth(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);
 int cmd_checks(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);

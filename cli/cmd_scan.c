@@ -42,8 +42,12 @@ scan_file(struct scan_state *s, const char *path)
 	if (kind == WARD_SCAN_DOMAINS && fp != stdin) {
 		rewind(fp);
 		cli_domain_stream(s->c, s->db, s->o, fp, path, &s->items, &s->hits, &s->bad);
-	} else if (kind == WARD_SCAN_DOMAINS) {
-		cli_error(s->c, "stdin: use ward domain scan - for a name stream");
+	} else if (kind == WARD_SCAN_AUTH && fp != stdin) {
+		unsigned long lines = 0, events = 0;
+		cli_auth_scan_file(s->c, s->o, path, &lines, &events, &s->bad);
+		s->items += events;
+	} else if (kind == WARD_SCAN_DOMAINS || kind == WARD_SCAN_AUTH) {
+		cli_error(s->c, "stdin: use ward domain scan - or ward auth scan for a stream");
 	} else if (kind != WARD_SCAN_EMPTY) {
 		s->skipped++;
 		cli_warn(s->c, "%s: not a kind of input ward scans yet, skipped", path);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/auth.h"
 #include "ward/domain.h"
 #include "ward/i18n.h"
 #include "cli.h"
@@ -23,6 +24,7 @@ usage(FILE *fp)
 	      "  scan PATH...            scan files and directories (ward's main job)\n"
 	      "  domain check NAME...    classify host names\n"
 	      "  domain scan [FILE|-]    classify one host name per line\n"
+	      "  auth scan FILE...       find login attacks in authentication logs\n"
 	      "  checks                  list every check with its countermeasure\n"
 	      "  config                  print the effective configuration\n"
 	      "common options: --format json|text|tsv, --lang en|ja, --color auto|always|never,\n"
@@ -64,6 +66,11 @@ cmd_checks(struct cli *c, int argc, char **argv)
 	lang = ward_i18n_init(ward_config_str(c->cfg, "output", "lang"));
 	for (i = 0; ward_domain_checks[i]; i++) {
 		const struct ward_check *k = ward_domain_checks[i];
+		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
+		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
+	}
+	for (i = 0; ward_auth_checks[i]; i++) {
+		const struct ward_check *k = ward_auth_checks[i];
 		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
 		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
 	}
@@ -116,6 +123,8 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "domain"))
 		rc = cmd_domain(&c, argc - i, argv + i);
+	else if (!strcmp(argv[i], "auth"))
+		rc = cmd_auth(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "scan"))
 		rc = cmd_scan(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "checks"))

@@ -21,6 +21,9 @@
 /* Brands, and name tokens per brand. */
 #define WARD_LIMIT_BRANDS 4096
 #define WARD_LIMIT_BRAND_TOKENS 32
+/* A line of a JSON log or one XML <Event> of a login log (Windows events
+ * flattened to JSON run long); longer ones are rejected with WARD_ELIMIT. */
+#define WARD_LIMIT_LOG_LINE_LEN (1024u * 1024)
 /* Size of the configuration file. */
 #define WARD_LIMIT_CONFIG_SIZE (1024u * 1024)
 

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "ward/auth.h"
 #include "ward/domain.h"
 #include "ward/scan.h"
 
@@ -14,6 +15,8 @@ ward_scan_kind_name(enum ward_scan_kind k)
 	switch (k) {
 	case WARD_SCAN_DOMAINS:
 		return "domains";
+	case WARD_SCAN_AUTH:
+		return "auth";
 	case WARD_SCAN_EMPTY:
 		return "empty";
 	default:
@@ -32,6 +35,8 @@ ward_scan_sniff(const uint8_t *p, size_t n, const char *name)
 		return WARD_SCAN_EMPTY;
 	if (memchr(p, '\0', n))
 		return WARD_SCAN_UNKNOWN;
+	if (ward_auth_detect(p, n) != WARD_AUTH_FMT_UNKNOWN)
+		return WARD_SCAN_AUTH;
 	while (i < n && lines < 50) {
 		const uint8_t *nl = memchr(p + i, '\n', n - i);
 		size_t len = nl ? (size_t)(nl - (p + i)) : n - i;

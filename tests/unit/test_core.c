@@ -340,8 +340,7 @@ main(void)
 	    cmocka_unit_test(test_config_errors),	cmocka_unit_test(test_config_set),
 	    cmocka_unit_test(test_config_file_errors),	cmocka_unit_test(test_format_args),
 	    cmocka_unit_test(test_japanese_catalog),	cmocka_unit_test(test_strerror),
-	    cmocka_unit_test(test_output_json_finding),
-	    cmocka_unit_test(test_config_size_limit),
+	    cmocka_unit_test(test_output_json_finding), cmocka_unit_test(test_config_size_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

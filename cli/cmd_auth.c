@@ -1,0 +1,298 @@
+/*
+ * ward auth scan [OPTIONS] FILE...: login attacks in authentication logs.
+ * Each file is parsed in its own format (detected, or --log-format) and
+ * judged on its own log time; attacks are reported when the file ends.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ward/auth.h"
+#include "ward/buf.h"
+#include "ward/error.h"
+#include "cli.h"
+
+#define LOG_LINE_MAX (1024 * 1024) /* Windows XML and JSON events are long */
+#define MAX_EVENTS 64
+
+static unsigned long total_alerts;
+
+struct auth_run {
+	struct cli *c;
+	struct ward_out *o;
+	const char *path;
+	unsigned long alerts;
+};
+
+static void
+iso_time(double t, char *buf, size_t n)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&s, &tm) || !strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, n, "%.0f", t);
+}
+
+/* "a, b, c and 7 more" into buf. */
+static void
+summary(const char *const *items, size_t n, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && i < 3 && o + 1 < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", items[i]);
+	if (n > 3 && o + 1 < size)
+		snprintf(buf + o, size - o, " (+%zu)", n - 3);
+}
+
+static void
+on_alert(void *ctx, const struct ward_auth_alert *a)
+{
+	struct auth_run *run = ctx;
+	struct ward_finding f;
+	struct ward_buf srcs, users;
+	char s1[200], s2[200], span[160], t1[32], t2[32], attempts[32], nsrc[32], nusr[32];
+	size_t i;
+
+	ward_buf_init(&srcs);
+	ward_buf_init(&users);
+	for (i = 0; i < a->n_sources; i++) {
+		if (i)
+			ward_buf_addc(&srcs, ',');
+		ward_buf_tsv_field(&srcs, a->sources[i]);
+	}
+	for (i = 0; i < a->n_users; i++) {
+		if (i)
+			ward_buf_addc(&users, ',');
+		ward_buf_tsv_field(&users, a->users[i]);
+	}
+	summary(a->sources, a->n_sources, s1, sizeof(s1));
+	summary(a->users, a->n_users, s2, sizeof(s2));
+	iso_time(a->first, t1, sizeof(t1));
+	iso_time(a->last, t2, sizeof(t2));
+	snprintf(span, sizeof(span), "%u, %s .. %s", a->attempts, t1, t2);
+	snprintf(attempts, sizeof(attempts), "%u", a->attempts);
+	snprintf(nsrc, sizeof(nsrc), "%zu", a->n_sources);
+	snprintf(nusr, sizeof(nusr), "%zu", a->n_users);
+	ward_finding_init(&f, a->check);
+	f.subject_kind = "log";
+	f.subject_path = run->path;
+	f.object_kind = a->n_sources == 1 ? "source" : "sources";
+	f.object_name = a->n_sources ? a->sources[0] : "";
+	ward_finding_evidence(&f, "sources", ward_buf_cstr(&srcs));
+	ward_finding_evidence(&f, "accounts", ward_buf_cstr(&users));
+	ward_finding_evidence(&f, "n_sources", nsrc);
+	ward_finding_evidence(&f, "n_accounts", nusr);
+	ward_finding_evidence(&f, "attempts", attempts);
+	ward_finding_evidence(&f, "first", t1);
+	ward_finding_evidence(&f, "last", t2);
+	ward_finding_arg(&f, s1);
+	ward_finding_arg(&f, s2);
+	ward_finding_arg(&f, span);
+	ward_out_finding(run->o, &f);
+	ward_buf_free(&srcs);
+	ward_buf_free(&users);
+	run->alerts++;
+	total_alerts++;
+	run->c->found = 1;
+}
+
+/* Streams one log through a parser into a detector; returns 0 or -1. */
+static int
+scan_log(struct cli *c, struct ward_out *o, const char *path, enum ward_auth_format fmt, int year,
+	 const struct ward_auth_thresholds *th, unsigned long *lines, unsigned long *events,
+	 unsigned long *bad)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct ward_auth_parser *ps = NULL;
+	struct ward_auth_detector *det = NULL;
+	struct ward_auth_event ev[MAX_EVENTS];
+	struct auth_run run = {c, o, path, 0};
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lineno = 0, first_bad = 0;
+	int rc = -1, i, k;
+
+	if (!fp) {
+		cli_error(c, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fmt == WARD_AUTH_FMT_UNKNOWN) {
+		uint8_t head[16384];
+		size_t got = fread(head, 1, sizeof(head), fp);
+		fmt = ward_auth_detect(head, got);
+		if (fmt == WARD_AUTH_FMT_UNKNOWN) {
+			cli_error(c, "%s: not a login log ward knows (use --log-format)", path);
+			goto out;
+		}
+		if (fp == stdin) {
+			cli_error(c, "stdin: give --log-format when reading a log from stdin");
+			goto out;
+		}
+		rewind(fp);
+	}
+	ps = ward_auth_parser_new(fmt, year);
+	det = ward_auth_detector_new(th);
+	if (!ps || !det) {
+		cli_error(c, "out of memory");
+		goto out;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		if ((size_t)n > LOG_LINE_MAX) {
+			(*bad)++;
+			first_bad = first_bad ? first_bad : lineno;
+			continue;
+		}
+		k = ward_auth_parser_feed(ps, (const uint8_t *)line, (size_t)n, ev, MAX_EVENTS);
+		if (k < 0) {
+			(*bad)++;
+			first_bad = first_bad ? first_bad : lineno;
+			continue;
+		}
+		for (i = 0; i < k; i++) {
+			if (ward_auth_detector_add(det, &ev[i]) < 0) {
+				cli_error(c, "%s: out of memory", path);
+				goto out;
+			}
+		}
+		*events += (unsigned long)k;
+	}
+	/* Events the parser held back (sshd "Invalid user" lines) end with the log. */
+	do {
+		k = ward_auth_parser_flush(ps, ev, MAX_EVENTS);
+		for (i = 0; i < k; i++)
+			if (ward_auth_detector_add(det, &ev[i]) < 0) {
+				cli_error(c, "%s: out of memory", path);
+				goto out;
+			}
+		*events += k > 0 ? (unsigned long)k : 0;
+	} while (k == MAX_EVENTS);
+	*lines += (unsigned long)lineno;
+	if (ferror(fp)) {
+		cli_error(c, "%s: read error", path);
+		goto out;
+	}
+	ward_auth_detector_flush(det, on_alert, &run);
+	if (first_bad)
+		cli_warn(c, "%s: %lu malformed %s line%s skipped (first at line %ld)", path, *bad,
+			 ward_auth_format_name(fmt), *bad == 1 ? "" : "s", first_bad);
+	rc = 0;
+out:
+	free(line);
+	ward_auth_parser_free(ps);
+	ward_auth_detector_free(det);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+int
+cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned long *lines,
+		   unsigned long *events, unsigned long *bad)
+{
+	struct ward_auth_thresholds th;
+
+	ward_auth_thresholds_default(&th);
+	return scan_log(c, o, path, WARD_AUTH_FMT_UNKNOWN, 0, &th, lines, events, bad);
+}
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: ward auth scan [OPTIONS] FILE...\n"
+	      "options:\n"
+	      "  -f, --format json|text|tsv   output format (default text)\n"
+	      "      --log-format FMT         syslog, journald, winsec-json, winsec-xml, web-json\n"
+	      "                               (default: detected from the content)\n"
+	      "      --year YYYY              year of RFC 3164 timestamps (default: this year)\n"
+	      "  -c, --config FILE            read ward.conf\n",
+	      fp);
+}
+
+int
+cmd_auth(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    COMMON_LONG_OPTIONS,
+	    {"log-format", required_argument, NULL, 'F'},
+	    {"year", required_argument, NULL, 'Y'},
+	    {NULL, 0, NULL, 0},
+	};
+	enum ward_auth_format fmt = WARD_AUTH_FMT_UNKNOWN;
+	struct ward_auth_thresholds th;
+	struct ward_out *o;
+	unsigned long lines = 0, events = 0, bad = 0, files = 0;
+	struct timespec t0, t1;
+	int opt, rc, year = 0;
+	char *end;
+
+	if (argc < 2 || strcmp(argv[1], "scan") != 0) {
+		usage(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+		return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_CLEAN : EXIT_ERROR;
+	}
+	argc--, argv++;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:f:h", opts, NULL)) != -1) {
+		rc = cli_common_option(c, opt, optarg);
+		if (rc < 0)
+			return EXIT_ERROR;
+		if (rc > 0)
+			continue;
+		switch (opt) {
+		case 'h':
+			usage(stdout);
+			return EXIT_CLEAN;
+		case 'F':
+			fmt = ward_auth_format_parse(optarg);
+			if (fmt == WARD_AUTH_FMT_UNKNOWN) {
+				cli_error(c, "--log-format: unknown format \"%s\"", optarg);
+				return EXIT_ERROR;
+			}
+			break;
+		case 'Y':
+			year = (int)strtol(optarg, &end, 10);
+			if (*end || year < 1970 || year > 9999) {
+				cli_error(c, "--year: \"%s\" is not a year", optarg);
+				return EXIT_ERROR;
+			}
+			break;
+		default:
+			usage(stderr);
+			return EXIT_ERROR;
+		}
+	}
+	if (optind >= argc) {
+		cli_error(c, "auth scan: no FILE given");
+		return EXIT_ERROR;
+	}
+	ward_auth_thresholds_default(&th);
+	if (!(o = cli_output(c, stdout)))
+		return EXIT_ERROR;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (; optind < argc; optind++, files++)
+		scan_log(c, o, argv[optind], fmt, year, &th, &lines, &events, &bad);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ward_out_format(o) != WARD_FORMAT_TSV) {
+		char l[32], b[32], f[32];
+		struct ward_kv extra[3] = {{"lines", l}, {"bad_lines", b}, {"files", f}};
+		snprintf(l, sizeof(l), "%lu", lines);
+		snprintf(b, sizeof(b), "%lu", bad);
+		snprintf(f, sizeof(f), "%lu", files);
+		ward_out_stats(o, events, total_alerts,
+			       (double)(t1.tv_sec - t0.tv_sec) +
+				   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+			       extra, 3);
+	}
+	if (ward_out_flush(o) < 0)
+		cli_error(c, "write error on standard output");
+	ward_out_free(o);
+	return c->failed ? EXIT_ERROR : c->found ? EXIT_FOUND : EXIT_CLEAN;
+}
