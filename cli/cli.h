@@ -46,7 +46,8 @@ int cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out 
 		      const char *path, unsigned long *items, unsigned long *hits,
 		      unsigned long *bad);
 
-/* Scans one login log (format detected) and reports the attacks in it. */
+/* Scans one login log (format detected) and reports the attacks in it;
+ * returns how many, or -1 on error. */
 int cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned long *lines,
 		       unsigned long *events, unsigned long *bad);
 

@@ -74,7 +74,7 @@ on_alert(void *ctx, const struct ward_auth_alert *a)
 	summary(a->users, a->n_users, s2, sizeof(s2));
 	iso_time(a->first, t1, sizeof(t1));
 	iso_time(a->last, t2, sizeof(t2));
-	snprintf(span, sizeof(span), "%u, %s .. %s", a->attempts, t1, t2);
+	snprintf(span, sizeof(span), "n=%u, %s .. %s", a->attempts, t1, t2);
 	snprintf(attempts, sizeof(attempts), "%u", a->attempts);
 	snprintf(nsrc, sizeof(nsrc), "%zu", a->n_sources);
 	snprintf(nusr, sizeof(nusr), "%zu", a->n_users);
@@ -199,9 +199,12 @@ cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned
 		   unsigned long *events, unsigned long *bad)
 {
 	struct ward_auth_thresholds th;
+	unsigned long before = total_alerts;
 
 	ward_auth_thresholds_default(&th);
-	return scan_log(c, o, path, WARD_AUTH_FMT_UNKNOWN, 0, &th, lines, events, bad);
+	if (scan_log(c, o, path, WARD_AUTH_FMT_UNKNOWN, 0, &th, lines, events, bad) < 0)
+		return -1;
+	return (int)(total_alerts - before);
 }
 
 static void

@@ -44,8 +44,10 @@ scan_file(struct scan_state *s, const char *path)
 		cli_domain_stream(s->c, s->db, s->o, fp, path, &s->items, &s->hits, &s->bad);
 	} else if (kind == WARD_SCAN_AUTH && fp != stdin) {
 		unsigned long lines = 0, events = 0;
-		cli_auth_scan_file(s->c, s->o, path, &lines, &events, &s->bad);
+		int alerts = cli_auth_scan_file(s->c, s->o, path, &lines, &events, &s->bad);
 		s->items += events;
+		if (alerts > 0)
+			s->hits += (unsigned long)alerts;
 	} else if (kind == WARD_SCAN_DOMAINS || kind == WARD_SCAN_AUTH) {
 		cli_error(s->c, "stdin: use ward domain scan - or ward auth scan for a stream");
 	} else if (kind != WARD_SCAN_EMPTY) {

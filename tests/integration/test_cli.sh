@@ -165,5 +165,33 @@ done
 done >"$tmp/undoc"
 [ ! -s "$tmp/undoc" ] && ok "man/ward.conf.5 documents every key" || bad "undocumented keys: $(tr '\n' ' ' <"$tmp/undoc")"
 
+# Login monitoring on the demo bastion log: the spray, the brute force and the
+# compromise are found; staff who mistyped are not.
+"$ward" auth scan -f json "$src/examples/bastion-auth.log" >"$tmp/a"
+rc=$?
+[ $rc -eq 1 ] && ok "auth scan finds attacks (exit 1)" || bad "auth scan exit $rc"
+if python3 - "$tmp/a" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+f = {(r["check"], r["object"]["name"]) for r in recs if r["type"] == "finding"}
+assert ("auth.password_spray", "203.0.113.45") in f, f
+assert ("auth.brute_force", "198.51.100.23") in f, f
+assert ("auth.success_after_failures", "198.51.100.23") in f, f
+assert not any(name.startswith("10.20.") for _, name in f), f
+assert len(f) == 3, f
+s = [r for r in recs if r["type"] == "stats"][0]
+assert s["lines"] > 0 and s["bad_lines"] == 0, s
+PY
+then ok "auth findings: spray, brute force, success after failures, no typo alerts"; else bad "auth findings"; fi
+LANG=C LC_ALL=C "$ward" auth scan --lang ja "$src/examples/bastion-auth.log" >"$tmp/aja" 2>&1
+expect_in "auth message in Japanese" "$tmp/aja" "ブルートフォース"
+printf 'this is not a log\n' >"$tmp/notalog"
+expect_rc "auth scan of a non-log exits 2" 2 "$ward" auth scan "$tmp/notalog"
+expect_in "non-log message names the file" "$tmp/err" "$tmp/notalog: not a login log"
+expect_rc "unknown --log-format exits 2" 2 "$ward" auth scan --log-format evtx "$tmp/notalog"
+printf '2026-11-20T08:00:00+00:00 h sshd[1]: Failed password for a from 192.0.2.1 port 1 ssh2\n\001\002 garbage\n' >"$tmp/mixed.log"
+expect_rc "auth scan survives a malformed line" 0 "$ward" auth scan --log-format syslog "$tmp/mixed.log"
+expect_in "malformed line reported with its number" "$tmp/err" "first at line 2"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
