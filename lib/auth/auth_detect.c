@@ -43,6 +43,7 @@ struct uent {
 	double ring[RING];
 	unsigned ring_n;
 	int brute_alerted;
+	size_t brute_alert; /* index of its alert, kept up to date until flush */
 };
 
 struct src {
@@ -455,11 +456,18 @@ ward_auth_detector_add(struct ward_auth_detector *d, const struct ward_auth_even
 		u->invalid = 1;
 	for (k = 0; k < count && k < RING; k++)
 		ring_push(u->ring, &u->ring_n, ev->time);
-	if (!u->brute_alerted &&
-	    ring_since(u->ring, u->ring_n, ev->time - t->brute_window) >= t->brute_failures) {
+	if (u->brute_alerted && u->brute_alert < d->n_alerts &&
+	    d->alerts[u->brute_alert].kind == WARD_AUTH_BRUTE_FORCE) {
+		/* The attack goes on: the alert reports every attempt. */
+		d->alerts[u->brute_alert].attempts = u->fails;
+		d->alerts[u->brute_alert].last = ev->time;
+	} else if (!u->brute_alerted &&
+		   ring_since(u->ring, u->ring_n, ev->time - t->brute_window) >=
+		       t->brute_failures) {
 		u->brute_alerted = 1;
 		if (!(a = new_alert(d, WARD_AUTH_BRUTE_FORCE, u->first, ev->time, u->fails)))
 			return WARD_ENOMEM;
+		u->brute_alert = d->n_alerts - 1;
 		if ((rc = alert_source(a, key)) < 0 || (rc = alert_user(a, user)) < 0)
 			return rc;
 	}
