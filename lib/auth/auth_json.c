@@ -30,7 +30,7 @@ hex_status(struct ward_auth_str s)
 
 	if (s.n >= 2 && s.p[0] == '0' && (s.p[1] == 'x' || s.p[1] == 'X'))
 		i = 2;
-	if (i == s.n || s.n - i > 16)
+	if (i == s.n || s.n - i > 8) /* NTSTATUS and Kerberos codes are 32 bits */
 		return -1;
 	for (; i < s.n; i++) {
 		char c = s.p[i];
