@@ -136,10 +136,19 @@ scan_log(struct cli *c, struct ward_out *o, const char *path, enum ward_auth_for
 		}
 		rewind(fp);
 	}
-	ps = ward_auth_parser_new(fmt, year);
+	ps = ward_auth_parser_new(fmt, year ? year : (int)ward_config_int(c->cfg, "auth", "year"));
 	det = ward_auth_detector_new(th);
 	if (!ps || !det) {
 		cli_error(c, "out of memory");
+		goto out;
+	}
+	if (*ward_config_str(c->cfg, "auth", "web_fields") &&
+	    ward_auth_parser_set_web_fields(ps, ward_config_str(c->cfg, "auth", "web_fields")) <
+		0) {
+		cli_error(c,
+			  "[auth] web_fields: expected KEY=NAME,... with keys time, user, source, "
+			  "outcome, reason, app, event, host, event_value, success, failure, "
+			  "unknown_user");
 		goto out;
 	}
 	while ((n = getline(&line, &cap, fp)) >= 0) {
@@ -194,6 +203,23 @@ out:
 	return rc;
 }
 
+/* Thresholds from [auth] in ward.conf (every key has a default there). */
+static void
+thresholds(struct cli *c, struct ward_auth_thresholds *t)
+{
+	ward_auth_thresholds_default(t);
+	t->brute_failures = (unsigned)ward_config_int(c->cfg, "auth", "brute_failures");
+	t->brute_window = (double)ward_config_int(c->cfg, "auth", "brute_window");
+	t->spray_accounts = (unsigned)ward_config_int(c->cfg, "auth", "spray_accounts");
+	t->spray_window = (double)ward_config_int(c->cfg, "auth", "spray_window");
+	t->dist_sources = (unsigned)ward_config_int(c->cfg, "auth", "dist_sources");
+	t->dist_accounts = (unsigned)ward_config_int(c->cfg, "auth", "dist_accounts");
+	t->dist_window = (double)ward_config_int(c->cfg, "auth", "dist_window");
+	t->saf_failures = (unsigned)ward_config_int(c->cfg, "auth", "saf_failures");
+	t->saf_window = (double)ward_config_int(c->cfg, "auth", "saf_window");
+	t->max_sources = (size_t)ward_config_int(c->cfg, "auth", "max_sources");
+}
+
 int
 cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned long *lines,
 		   unsigned long *events, unsigned long *bad)
@@ -201,7 +227,7 @@ cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned
 	struct ward_auth_thresholds th;
 	unsigned long before = total_alerts;
 
-	ward_auth_thresholds_default(&th);
+	thresholds(c, &th);
 	if (scan_log(c, o, path, WARD_AUTH_FMT_UNKNOWN, 0, &th, lines, events, bad) < 0)
 		return -1;
 	return (int)(total_alerts - before);
@@ -276,7 +302,7 @@ cmd_auth(struct cli *c, int argc, char **argv)
 		cli_error(c, "auth scan: no FILE given");
 		return EXIT_ERROR;
 	}
-	ward_auth_thresholds_default(&th);
+	thresholds(c, &th);
 	if (!(o = cli_output(c, stdout)))
 		return EXIT_ERROR;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

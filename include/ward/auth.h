@@ -14,15 +14,15 @@
 
 enum ward_auth_format {
 	WARD_AUTH_FMT_UNKNOWN = 0,
-	WARD_AUTH_FMT_SYSLOG,      /* OpenSSH in syslog, RFC 3164 or RFC 3339 time */
-	WARD_AUTH_FMT_JOURNALD,    /* journalctl -o json */
+	WARD_AUTH_FMT_SYSLOG,	   /* OpenSSH in syslog, RFC 3164 or RFC 3339 time */
+	WARD_AUTH_FMT_JOURNALD,	   /* journalctl -o json */
 	WARD_AUTH_FMT_WINSEC_JSON, /* Windows Security events, one flattened JSON object a line */
 	WARD_AUTH_FMT_WINSEC_XML,  /* the same as wevtutil-style XML <Event> elements */
-	WARD_AUTH_FMT_WEB_JSON,    /* web/VPN login JSON lines (configurable field names) */
+	WARD_AUTH_FMT_WEB_JSON,	   /* web/VPN login JSON lines (configurable field names) */
 };
 
 enum ward_auth_outcome {
-	WARD_AUTH_FAILURE = 0,  /* wrong password or key for an existing or unknown account */
+	WARD_AUTH_FAILURE = 0, /* wrong password or key for an existing or unknown account */
 	WARD_AUTH_SUCCESS,
 };
 
@@ -31,16 +31,16 @@ enum ward_auth_outcome {
 
 /* One login attempt. Strings are NUL-terminated copies, truncated to fit. */
 struct ward_auth_event {
-	double time;                   /* seconds since 1970-01-01 UTC, from the log */
+	double time; /* seconds since 1970-01-01 UTC, from the log */
 	enum ward_auth_outcome outcome;
-	int invalid_user;              /* the account does not exist (sshd "invalid user",
-					* Windows 0xC0000064, web "unknown_user") */
-	unsigned count;                /* attempts this event stands for ("message repeated N
-					* times"); at least 1 */
-	char user[WARD_AUTH_USER_MAX];   /* account, lower-cased, domain prefix kept */
+	int invalid_user;		 /* the account does not exist (sshd "invalid user",
+					  * Windows 0xC0000064, web "unknown_user") */
+	unsigned count;			 /* attempts this event stands for ("message repeated N
+					  * times"); at least 1 */
+	char user[WARD_AUTH_USER_MAX];	 /* account, lower-cased, domain prefix kept */
 	char source[WARD_AUTH_ADDR_MAX]; /* client IP address; empty when the log has none */
-	char host[WARD_AUTH_ADDR_MAX];   /* the machine or application that logged it */
-	char service[32];                /* "sshd", "windows", the web app's name ... */
+	char host[WARD_AUTH_ADDR_MAX];	 /* the machine or application that logged it */
+	char service[32];		 /* "sshd", "windows", the web app's name ... */
 };
 
 const char *ward_auth_format_name(enum ward_auth_format f);
@@ -59,6 +59,17 @@ struct ward_auth_parser;
  */
 struct ward_auth_parser *ward_auth_parser_new(enum ward_auth_format fmt, int year_hint);
 void ward_auth_parser_free(struct ward_auth_parser *ps);
+
+/*
+ * Names the fields of web/VPN login JSON lines: a comma-separated list of
+ * key=name with keys time, user, source, outcome, reason, app, event, host
+ * (field names) and event_value, success, failure, unknown_user (the values
+ * that mean a login event, a success, a failure, an unknown account). The
+ * defaults read {"ts","app","event":"auth","user","src_ip","outcome":
+ * "success"|"failure","reason":"unknown_user"}; "event=" (empty) takes every
+ * line as a login attempt. Returns 0 or WARD_EINVAL (unknown key, too long).
+ */
+int ward_auth_parser_set_web_fields(struct ward_auth_parser *ps, const char *spec);
 
 /*
  * Feeds one line (without its newline; for XML, any chunk of the document
@@ -91,20 +102,20 @@ enum ward_auth_kind {
 };
 
 struct ward_auth_thresholds {
-	unsigned brute_failures;   /* failures, one source, one account ... */
-	double brute_window;       /* ... within this many seconds (10 in 3600) */
-	unsigned spray_accounts;   /* distinct accounts failing from one source ... */
-	double spray_window;       /* ... within this window (10 in 86400) */
+	unsigned brute_failures;      /* failures, one source, one account ... */
+	double brute_window;	      /* ... within this many seconds (10 in 3600) */
+	unsigned spray_accounts;      /* distinct accounts failing from one source ... */
+	double spray_window;	      /* ... within this window (10 in 86400) */
 	double spray_max_per_account; /* average tries per account at most (3) */
-	unsigned dist_sources;     /* distinct fresh sources with few tries each ... */
-	unsigned dist_accounts;    /* ... against at least this many accounts */
-	double dist_window;        /* ... within this window */
-	unsigned stuffing_accounts; /* accounts tried from a pool of sources, mostly unknown */
+	unsigned dist_sources;	      /* distinct fresh sources with few tries each ... */
+	unsigned dist_accounts;	      /* ... against at least this many accounts */
+	double dist_window;	      /* ... within this window */
+	unsigned stuffing_accounts;   /* accounts tried from a pool of sources, mostly unknown */
 	double stuffing_invalid_share;
-	unsigned enum_invalid;     /* invalid user names from one source */
-	unsigned saf_failures;     /* failures before a success from the same source ... */
-	double saf_window;         /* ... within this window (5 in 3600) */
-	size_t max_sources;        /* sources tracked at once; the oldest are expired */
+	unsigned enum_invalid; /* invalid user names from one source */
+	unsigned saf_failures; /* failures before a success from the same source ... */
+	double saf_window;     /* ... within this window (5 in 3600) */
+	size_t max_sources;    /* sources tracked at once; the oldest are expired */
 };
 
 void ward_auth_thresholds_default(struct ward_auth_thresholds *t);
@@ -113,7 +124,7 @@ void ward_auth_thresholds_default(struct ward_auth_thresholds *t);
 struct ward_auth_alert {
 	enum ward_auth_kind kind;
 	const struct ward_check *check;
-	double first, last;        /* times of the first and last attempt */
+	double first, last; /* times of the first and last attempt */
 	unsigned attempts;
 	const char *const *sources; /* borrowed until the next call into the detector */
 	size_t n_sources;

@@ -11,7 +11,7 @@
 enum ward_scan_kind {
 	WARD_SCAN_UNKNOWN = 0,
 	WARD_SCAN_DOMAINS, /* a list of host names, one per line */
-	WARD_SCAN_AUTH,    /* a login log (see ward/auth.h) */
+	WARD_SCAN_AUTH,	   /* a login log (see ward/auth.h) */
 	WARD_SCAN_EMPTY,
 };
 

@@ -28,8 +28,27 @@ struct ward_auth_pending {
 	long pid; /* -1 when the log has none */
 };
 
+/* Field names and values of web/VPN login JSON lines (ward_auth_parser_set_web_fields). */
+enum {
+	WF_TIME,
+	WF_USER,
+	WF_SOURCE,
+	WF_OUTCOME,
+	WF_REASON,
+	WF_APP,
+	WF_EVENT,
+	WF_HOST,
+	WF_EVENT_VALUE,
+	WF_SUCCESS,
+	WF_FAILURE,
+	WF_UNKNOWN_USER,
+	WF_COUNT
+};
+#define WF_LEN 48
+
 struct ward_auth_parser {
 	enum ward_auth_format fmt;
+	char web[WF_COUNT][WF_LEN];
 	int year;	/* RFC 3164 year in use */
 	int last_month; /* month of the last RFC 3164 time, 0 before the first */
 	struct ward_auth_pending pending[WARD_AUTH_PENDING_MAX];
@@ -86,6 +105,9 @@ struct ward_auth_win {
 /* Maps a Windows event: 1 with *ev filled, 0 when it is no login attempt,
  * WARD_EINVAL when a login event lacks its time. */
 int ward_auth_win_map(const struct ward_auth_win *w, struct ward_auth_event *ev);
+
+/* Sets the default web field names. */
+void ward_auth_web_defaults(struct ward_auth_parser *ps);
 
 int ward_auth_json_feed(struct ward_auth_parser *ps, const uint8_t *p, size_t n,
 			struct ward_auth_out *out);

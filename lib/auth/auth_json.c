@@ -9,6 +9,7 @@
  * copied out; nothing borrowed from jansson outlives the call.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ward/error.h"
@@ -217,16 +218,69 @@ winsec(json_t *o, struct ward_auth_out *out)
 	return rc < 0 ? rc : 0;
 }
 
-static int
-web(json_t *o, struct ward_auth_out *out)
-{
-	struct ward_auth_str ts = get(o, "ts"), app = get(o, "app"), outcome = get(o, "outcome");
-	struct ward_auth_str user = get(o, "user"), ip = get(o, "src_ip"), host = get(o, "host");
-	struct ward_auth_event *ev;
+static const char *const web_keys[WF_COUNT] = {"time",	      "user",	 "source",  "outcome",
+					       "reason",      "app",	 "event",   "host",
+					       "event_value", "success", "failure", "unknown_user"};
+static const char *const web_defaults[WF_COUNT] = {"ts",     "user",	"src_ip",  "outcome",
+						   "reason", "app",	"event",   "host",
+						   "auth",   "success", "failure", "unknown_user"};
 
-	if (!str_eq(get(o, "event"), "auth"))
+void
+ward_auth_web_defaults(struct ward_auth_parser *ps)
+{
+	size_t i;
+
+	for (i = 0; i < WF_COUNT; i++)
+		snprintf(ps->web[i], WF_LEN, "%s", web_defaults[i]);
+}
+
+int
+ward_auth_parser_set_web_fields(struct ward_auth_parser *ps, const char *spec)
+{
+	char tmp[WF_COUNT][WF_LEN];
+	const char *p = spec;
+	size_t i;
+
+	memcpy(tmp, ps->web, sizeof(tmp));
+	while (p && *p) {
+		const char *comma = strchr(p, ','), *eq = strchr(p, '=');
+		size_t end = comma ? (size_t)(comma - p) : strlen(p), k, v;
+		while (*p == ' ')
+			p++, end--;
+		if (!eq || (size_t)(eq - p) >= end)
+			return WARD_EINVAL;
+		k = (size_t)(eq - p);
+		v = end - k - 1;
+		while (v > 0 && eq[v] == ' ')
+			v--;
+		for (i = 0; i < WF_COUNT; i++)
+			if (strlen(web_keys[i]) == k && memcmp(web_keys[i], p, k) == 0)
+				break;
+		if (i == WF_COUNT || v >= WF_LEN)
+			return WARD_EINVAL;
+		memcpy(tmp[i], eq + 1, v);
+		tmp[i][v] = '\0';
+		p = comma ? comma + 1 : NULL;
+	}
+	memcpy(ps->web, tmp, sizeof(tmp));
+	return 0;
+}
+
+static int
+web(struct ward_auth_parser *ps, json_t *o, struct ward_auth_out *out)
+{
+	struct ward_auth_str ts = get(o, ps->web[WF_TIME]), app = get(o, ps->web[WF_APP]);
+	struct ward_auth_str outcome = get(o, ps->web[WF_OUTCOME]);
+	struct ward_auth_str user = get(o, ps->web[WF_USER]), ip = get(o, ps->web[WF_SOURCE]);
+	struct ward_auth_str host = get(o, ps->web[WF_HOST]);
+	struct ward_auth_event *ev;
+	int ok;
+
+	/* With no event field configured (event=), every line is a login attempt. */
+	if (ps->web[WF_EVENT][0] && !str_eq(get(o, ps->web[WF_EVENT]), ps->web[WF_EVENT_VALUE]))
 		return 0;
-	if (!str_eq(outcome, "success") && !str_eq(outcome, "failure"))
+	ok = str_eq(outcome, ps->web[WF_SUCCESS]);
+	if (!ok && !str_eq(outcome, ps->web[WF_FAILURE]))
 		return WARD_EINVAL;
 	if (out->n >= out->max)
 		return 0;
@@ -234,9 +288,8 @@ web(json_t *o, struct ward_auth_out *out)
 	memset(ev, 0, sizeof(*ev));
 	if (ts.n == 0 || ward_auth_parse_iso(ts.p, ts.n, &ev->time) == 0)
 		return WARD_EINVAL;
-	ev->outcome = str_eq(outcome, "success") ? WARD_AUTH_SUCCESS : WARD_AUTH_FAILURE;
-	ev->invalid_user =
-	    ev->outcome == WARD_AUTH_FAILURE && str_eq(get(o, "reason"), "unknown_user");
+	ev->outcome = ok ? WARD_AUTH_SUCCESS : WARD_AUTH_FAILURE;
+	ev->invalid_user = !ok && str_eq(get(o, ps->web[WF_REASON]), ps->web[WF_UNKNOWN_USER]);
 	ev->count = 1;
 	ward_auth_copy(ev->user, sizeof(ev->user), user.p, user.n, 1);
 	ward_auth_copy(ev->source, sizeof(ev->source), ip.p, ip.n, 1);
@@ -278,7 +331,7 @@ ward_auth_json_feed(struct ward_auth_parser *ps, const uint8_t *p, size_t n,
 	else if (ps->fmt == WARD_AUTH_FMT_WINSEC_JSON)
 		rc = winsec(o, out);
 	else
-		rc = web(o, out);
+		rc = web(ps, o, out);
 	json_decref(o);
 	return rc;
 }

@@ -272,6 +272,7 @@ ward_auth_parser_new(enum ward_auth_format fmt, int year_hint)
 	if (!ps)
 		return NULL;
 	ps->fmt = fmt;
+	ward_auth_web_defaults(ps);
 	if (year_hint <= 0 || year_hint > 9999) {
 		now = time(NULL);
 		year_hint = gmtime_r(&now, &tm) ? tm.tm_year + 1900 : 1970;

@@ -193,5 +193,22 @@ printf '2026-11-20T08:00:00+00:00 h sshd[1]: Failed password for a from 192.0.2.
 expect_rc "auth scan survives a malformed line" 0 "$ward" auth scan --log-format syslog "$tmp/mixed.log"
 expect_in "malformed line reported with its number" "$tmp/err" "first at line 2"
 
+# Web login JSON with the operator's own field names.
+cat >"$tmp/vpn.jsonl" <<'JSON'
+{"when":"2026-11-20T08:00:00Z","who":"alice","ip":"192.0.2.10","result":"DENY"}
+{"when":"2026-11-20T08:00:05Z","who":"alice","ip":"192.0.2.10","result":"DENY"}
+JSON
+python3 -c '
+import json
+for i in range(12):
+    print(json.dumps({"when": "2026-11-20T09:00:%02dZ" % i, "who": "bob", "ip": "198.51.100.99", "result": "DENY"}))
+' >>"$tmp/vpn.jsonl"
+"$ward" auth scan --log-format web-json \
+	--set 'auth.web_fields=time=when,user=who,source=ip,outcome=result,event=,success=ALLOW,failure=DENY' \
+	-f json "$tmp/vpn.jsonl" >"$tmp/vpn.out" 2>"$tmp/err"
+expect_in "web_fields mapping finds the brute force" "$tmp/vpn.out" '"check":"auth.brute_force"'
+expect_in "web_fields mapping names the source" "$tmp/vpn.out" '"name":"198.51.100.99"'
+expect_rc "bad web_fields exits 2" 2 "$ward" auth scan --log-format web-json --set 'auth.web_fields=colour=red' "$tmp/vpn.jsonl"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
