@@ -35,6 +35,13 @@ int cli_common_option(struct cli *c, int opt, const char *arg);
 /* Reads a whole file (or "-" for stdin) up to max bytes. Caller frees *out. */
 int cli_read_file(const char *path, size_t max, unsigned char **out, size_t *n);
 
+/*
+ * Reads one line of at most size-2 bytes into buf, without its newline, in
+ * bounded memory: a longer line is consumed and *too_long set. Returns the
+ * length, or -1 at the end of input.
+ */
+long cli_read_line(FILE *fp, char *buf, size_t size, int *too_long);
+
 /* Creates the output writer from the configuration. */
 struct ward_out *cli_output(struct cli *c, FILE *fp);
 

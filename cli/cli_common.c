@@ -146,3 +146,29 @@ cli_output(struct cli *c, FILE *fp)
 		    (strcmp(color, "auto") == 0 && isatty(fileno(fp)) && !getenv("NO_COLOR"));
 	return ward_out_new(fp, fmt, ward_i18n_lang(), use_color);
 }
+
+long
+cli_read_line(FILE *fp, char *buf, size_t size, int *too_long)
+{
+	size_t n;
+	char skip[4096];
+
+	*too_long = 0;
+	if (!fgets(buf, (int)size, fp))
+		return -1;
+	n = strlen(buf); /* a NUL inside the line shortens it: the parser sees less, never more */
+	if (n && buf[n - 1] == '\n') {
+		buf[--n] = '\0';
+		return (long)n;
+	}
+	if (feof(fp))
+		return (long)n;
+	/* Longer than the buffer: drop the rest of the line without keeping it. */
+	*too_long = 1;
+	while (fgets(skip, sizeof(skip), fp)) {
+		size_t k = strlen(skip);
+		if (k && skip[k - 1] == '\n')
+			break;
+	}
+	return (long)n;
+}

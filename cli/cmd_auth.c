@@ -14,7 +14,8 @@
 #include "ward/error.h"
 #include "cli.h"
 
-#define LOG_LINE_MAX (1024 * 1024) /* Windows XML and JSON events are long */
+/* Windows XML and JSON events are long: as WARD_LIMIT_LOG_LINE_LEN in limits.h. */
+#define LOG_LINE_MAX (1024 * 1024)
 #define MAX_EVENTS 64
 
 static unsigned long total_alerts;
@@ -112,14 +113,15 @@ scan_log(struct cli *c, struct ward_out *o, const char *path, enum ward_auth_for
 	struct ward_auth_detector *det = NULL;
 	struct ward_auth_event ev[MAX_EVENTS];
 	struct auth_run run = {c, o, path, 0};
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0, first_bad = 0;
-	int rc = -1, i, k;
+	char *line = malloc(LOG_LINE_MAX + 2);
+	long n, lineno = 0, first_bad = 0;
+	int rc = -1, i, k, too_long;
 
-	if (!fp) {
-		cli_error(c, "%s: cannot open: %s", path, strerror(errno));
+	if (!fp || !line) {
+		cli_error(c, "%s: cannot open: %s", path, fp ? "out of memory" : strerror(errno));
+		free(line);
+		if (fp && fp != stdin)
+			fclose(fp);
 		return -1;
 	}
 	if (fmt == WARD_AUTH_FMT_UNKNOWN) {
@@ -151,11 +153,9 @@ scan_log(struct cli *c, struct ward_out *o, const char *path, enum ward_auth_for
 			  "unknown_user");
 		goto out;
 	}
-	while ((n = getline(&line, &cap, fp)) >= 0) {
+	while ((n = cli_read_line(fp, line, LOG_LINE_MAX + 2, &too_long)) >= 0) {
 		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		if ((size_t)n > LOG_LINE_MAX) {
+		if (too_long) {
 			(*bad)++;
 			first_bad = first_bad ? first_bad : lineno;
 			continue;

@@ -210,5 +210,19 @@ expect_in "web_fields mapping finds the brute force" "$tmp/vpn.out" '"check":"au
 expect_in "web_fields mapping names the source" "$tmp/vpn.out" '"name":"198.51.100.99"'
 expect_rc "bad web_fields exits 2" 2 "$ward" auth scan --log-format web-json --set 'auth.web_fields=colour=red' "$tmp/vpn.jsonl"
 
+# A log line past the 1 MiB limit (and a last one with no newline) is skipped
+# in bounded memory and counted.
+python3 -c '
+import sys
+w = sys.stdout.write
+w("2026-11-20T08:00:00+00:00 h sshd[1]: Failed password for a from 192.0.2.1 port 1 ssh2\n")
+w("x" * 3000000 + "\n")
+w("2026-11-20T08:00:01+00:00 h sshd[1]: Failed password for a from 192.0.2.1 port 1 ssh2\n")
+w("y" * 5000000)
+' >"$tmp/long.log"
+"$ward" auth scan -f json --log-format syslog "$tmp/long.log" >"$tmp/long.out" 2>"$tmp/err"
+expect_in "over-long log lines counted" "$tmp/long.out" '"bad_lines":2'
+expect_in "events around them kept" "$tmp/long.out" '"items":2'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
