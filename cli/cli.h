@@ -58,6 +58,13 @@ int cli_domain_stream(struct cli *c, struct ward_domain_db *db, struct ward_out 
 int cli_auth_scan_file(struct cli *c, struct ward_out *o, const char *path, unsigned long *lines,
 		       unsigned long *events, unsigned long *bad);
 
+/* Checks [auth] never_block; 0 or -1 (message printed). */
+int auth_response_check(struct cli *c);
+/* Blocks source in the nftables set of [auth] block_set/block_set6, or prints
+ * the command (dry run) unless apply. Never-block networks are skipped. */
+void auth_response(struct cli *c, struct ward_out *o, const char *source, const char *check,
+		   int apply);
+
 int cmd_domain(struct cli *c, int argc, char **argv);
 int cmd_auth(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "ward/auth.h"
 #include "ward/buf.h"
 #include "ward/error.h"
+#include "ward/strmap.h"
 #include "cli.h"
 
 /* Windows XML and JSON events are long: as WARD_LIMIT_LOG_LINE_LEN in limits.h. */
@@ -19,6 +20,8 @@
 #define MAX_EVENTS 64
 
 static unsigned long total_alerts;
+static int respond, apply_response; /* --block, --apply */
+static struct ward_strmap *blocked; /* addresses already handled */
 
 struct auth_run {
 	struct cli *c;
@@ -97,6 +100,16 @@ on_alert(void *ctx, const struct ward_auth_alert *a)
 	ward_out_finding(run->o, &f);
 	ward_buf_free(&srcs);
 	ward_buf_free(&users);
+	if (respond) {
+		for (i = 0; i < a->n_sources; i++) {
+			size_t n = strlen(a->sources[i]);
+			if (blocked && ward_strmap_get(blocked, a->sources[i], n, NULL))
+				continue;
+			if (blocked)
+				ward_strmap_put(blocked, a->sources[i], n, 1);
+			auth_response(run->c, run->o, a->sources[i], a->check->id, apply_response);
+		}
+	}
 	run->alerts++;
 	total_alerts++;
 	run->c->found = 1;
@@ -242,6 +255,8 @@ usage(FILE *fp)
 	      "      --log-format FMT         syslog, journald, winsec-json, winsec-xml, web-json\n"
 	      "                               (default: detected from the content)\n"
 	      "      --year YYYY              year of RFC 3164 timestamps (default: this year)\n"
+	      "      --block                  print nft commands that would block the attackers\n"
+	      "      --apply                  run them (sets of [auth] block_set, block_set6)\n"
 	      "  -c, --config FILE            read ward.conf\n",
 	      fp);
 }
@@ -253,6 +268,8 @@ cmd_auth(struct cli *c, int argc, char **argv)
 	    COMMON_LONG_OPTIONS,
 	    {"log-format", required_argument, NULL, 'F'},
 	    {"year", required_argument, NULL, 'Y'},
+	    {"block", no_argument, NULL, 'K'},
+	    {"apply", no_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	enum ward_auth_format fmt = WARD_AUTH_FMT_UNKNOWN;
@@ -293,11 +310,19 @@ cmd_auth(struct cli *c, int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			break;
+		case 'K':
+			respond = 1;
+			break;
+		case 'P':
+			respond = apply_response = 1;
+			break;
 		default:
 			usage(stderr);
 			return EXIT_ERROR;
 		}
 	}
+	if (respond && (auth_response_check(c) < 0 || !(blocked = ward_strmap_new())))
+		return EXIT_ERROR;
 	if (optind >= argc) {
 		cli_error(c, "auth scan: no FILE given");
 		return EXIT_ERROR;
@@ -323,5 +348,7 @@ cmd_auth(struct cli *c, int argc, char **argv)
 	if (ward_out_flush(o) < 0)
 		cli_error(c, "write error on standard output");
 	ward_out_free(o);
+	ward_strmap_free(blocked);
+	blocked = NULL;
 	return c->failed ? EXIT_ERROR : c->found ? EXIT_FOUND : EXIT_CLEAN;
 }

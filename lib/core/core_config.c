@@ -49,6 +49,10 @@ static const struct key schema[] = {
     {"auth", "saf_failures", T_INT, "10", 1, 16},
     {"auth", "saf_window", T_INT, "3600", 1, 604800},
     {"auth", "max_sources", T_INT, "1000000", 1000, 100000000},
+    {"auth", "block_set", T_STR, "inet filter ward_block4", 0, 0},
+    {"auth", "block_set6", T_STR, "inet filter ward_block6", 0, 0},
+    {"auth", "never_block", T_STR,
+     "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7", 0, 0},
     {"limits", "max_line", T_INT, "4096", 256, 1048576},
     {"limits", "max_list_file", T_INT, "268435456", 1024, 4294967295L},
 };
