@@ -35,6 +35,13 @@ int ward_buf_failed(const struct ward_buf *b);
 void ward_buf_json_str(struct ward_buf *b, const uint8_t *p, size_t n);
 void ward_buf_json_cstr(struct ward_buf *b, const char *s);
 
+/*
+ * Deepest nesting of arrays and objects in JSON text, strings skipped: a
+ * cheap check before handing untrusted JSON to a parser (jansson's own cap
+ * is 2048 levels).
+ */
+size_t ward_json_depth(const uint8_t *p, size_t n);
+
 /* Appends s with tabs, newlines and other controls replaced by spaces. */
 void ward_buf_tsv_field(struct ward_buf *b, const char *s);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ward/buf.h"
 #include "ward/error.h"
 #include "auth_internal.h"
 #include "limits.h"
@@ -106,32 +107,6 @@ ward_auth_win_map(const struct ward_auth_win *w, struct ward_auth_event *ev)
 	ward_auth_copy(ev->host, sizeof(ev->host), w->computer.p, w->computer.n, 0);
 	memcpy(ev->service, "windows", 8);
 	return 1;
-}
-
-/* Nesting depth of JSON text, skipping strings: jansson's own cap is 2048. */
-static size_t
-json_depth(const uint8_t *p, size_t n)
-{
-	size_t i, depth = 0, max = 0;
-	int in_str = 0;
-
-	for (i = 0; i < n; i++) {
-		uint8_t c = p[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == '[' || c == '{') {
-			if (++depth > max)
-				max = depth;
-		} else if ((c == ']' || c == '}') && depth) {
-			depth--;
-		}
-	}
-	return max;
 }
 
 /* A string member, or an empty one. */
@@ -317,7 +292,7 @@ ward_auth_json_feed(struct ward_auth_parser *ps, const uint8_t *p, size_t n,
 		n--;
 	if (n == 0)
 		return 0;
-	if (n > WARD_LIMIT_LOG_LINE_LEN || json_depth(p, n) > WARD_LIMIT_JSON_DEPTH)
+	if (n > WARD_LIMIT_LOG_LINE_LEN || ward_json_depth(p, n) > WARD_LIMIT_JSON_DEPTH)
 		return WARD_ELIMIT;
 	o = json_loadb((const char *)p, n, 0, &err);
 	if (!o)

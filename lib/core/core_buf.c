@@ -233,3 +233,28 @@ ward_buf_tsv_field(struct ward_buf *b, const char *s)
 	}
 	b->len += n;
 }
+
+size_t
+ward_json_depth(const uint8_t *p, size_t n)
+{
+	size_t i, depth = 0, max = 0;
+	int in_str = 0;
+
+	for (i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return max;
+}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/buf.h"
 #include "ward/error.h"
 #include "domain_internal.h"
 #include "limits.h"
@@ -211,32 +212,6 @@ text_line(struct ward_domain_db *db, enum ward_domain_list which, const char *s,
 	return rc < 0 ? rc : 1;
 }
 
-/* Nesting depth of JSON text, skipping strings: jansson's own cap is 2048. */
-static size_t
-json_depth(const uint8_t *p, size_t n)
-{
-	size_t i, depth = 0, max = 0;
-	int in_str = 0;
-
-	for (i = 0; i < n; i++) {
-		uint8_t c = p[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"') {
-			in_str = 1;
-		} else if (c == '[' || c == '{') {
-			if (++depth > max)
-				max = depth;
-		} else if ((c == ']' || c == '}') && depth) {
-			depth--;
-		}
-	}
-	return max;
-}
-
 static int
 json_array_names(struct ward_domain_db *db, enum ward_domain_list which, json_t *arr, uint32_t ref,
 		 struct ward_load_report *rep)
@@ -275,7 +250,7 @@ load_json(struct ward_domain_db *db, enum ward_domain_list which, const uint8_t 
 	size_t i;
 	int rc = 0, any = 0;
 
-	if (json_depth(p, n) > WARD_LIMIT_JSON_DEPTH) {
+	if (ward_json_depth(p, n) > WARD_LIMIT_JSON_DEPTH) {
 		snprintf(rep->message, sizeof(rep->message), "JSON nested deeper than %d",
 			 WARD_LIMIT_JSON_DEPTH);
 		return WARD_ELIMIT;
