@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "ward/auth.h"
 #include "ward/config.h"
 #include "ward/domain.h"
 #include "ward/output.h"
@@ -64,6 +65,18 @@ int auth_response_check(struct cli *c);
  * the command (dry run) unless apply. Never-block networks are skipped. */
 void auth_response(struct cli *c, struct ward_out *o, const char *source, const char *check,
 		   int apply);
+
+typedef void (*alert_fn)(void *ctx, const struct ward_auth_alert *a);
+
+/*
+ * Follows one log (auth_follow.c): reports attacks through report as they
+ * are judged, keeps the windows in the SQLite file state, and returns when
+ * SIGINT or SIGTERM arrives (0), or -1 on error.
+ */
+int auth_follow(struct cli *c, struct ward_out *o, const char *path, enum ward_auth_format fmt,
+		int year, const struct ward_auth_thresholds *th, const char *state,
+		double poll_seconds, alert_fn report, void *report_ctx, unsigned long *events,
+		unsigned long *bad);
 
 int cmd_domain(struct cli *c, int argc, char **argv);
 int cmd_auth(struct cli *c, int argc, char **argv);

@@ -257,6 +257,9 @@ usage(FILE *fp)
 	      "      --year YYYY              year of RFC 3164 timestamps (default: this year)\n"
 	      "      --block                  print nft commands that would block the attackers\n"
 	      "      --apply                  run them (sets of [auth] block_set, block_set6)\n"
+	      "      --follow                 watch one log as it grows (rotation, truncation)\n"
+	      "      --state FILE             SQLite file keeping the windows across restarts\n"
+	      "      --poll SECONDS           how often a followed log is read (default 1)\n"
 	      "  -c, --config FILE            read ward.conf\n",
 	      fp);
 }
@@ -269,6 +272,9 @@ cmd_auth(struct cli *c, int argc, char **argv)
 	    {"log-format", required_argument, NULL, 'F'},
 	    {"year", required_argument, NULL, 'Y'},
 	    {"block", no_argument, NULL, 'K'},
+	    {"follow", no_argument, NULL, 'W'},
+	    {"state", required_argument, NULL, 's'},
+	    {"poll", required_argument, NULL, 'p'},
 	    {"apply", no_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -277,7 +283,9 @@ cmd_auth(struct cli *c, int argc, char **argv)
 	struct ward_out *o;
 	unsigned long lines = 0, events = 0, bad = 0, files = 0;
 	struct timespec t0, t1;
-	int opt, rc, year = 0;
+	int opt, rc, year = 0, follow = 0;
+	const char *state = NULL;
+	double poll_seconds = 1.0;
 	char *end;
 
 	if (argc < 2 || strcmp(argv[1], "scan") != 0) {
@@ -313,6 +321,19 @@ cmd_auth(struct cli *c, int argc, char **argv)
 		case 'K':
 			respond = 1;
 			break;
+		case 'W':
+			follow = 1;
+			break;
+		case 's':
+			state = optarg;
+			break;
+		case 'p':
+			poll_seconds = strtod(optarg, &end);
+			if (*end || poll_seconds < 0.01 || poll_seconds > 3600) {
+				cli_error(c, "--poll: \"%s\" is not a number of seconds", optarg);
+				return EXIT_ERROR;
+			}
+			break;
 		case 'P':
 			respond = apply_response = 1;
 			break;
@@ -331,7 +352,22 @@ cmd_auth(struct cli *c, int argc, char **argv)
 	if (!(o = cli_output(c, stdout)))
 		return EXIT_ERROR;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (; optind < argc; optind++, files++)
+	if (follow) {
+		struct auth_run run = {c, o, argv[optind], 0};
+		if (!state)
+			state = ward_config_str(c->cfg, "auth", "state");
+		if (!*state || argc - optind != 1) {
+			cli_error(c, "--follow takes one FILE and a --state file ([auth] state)");
+			ward_out_free(o);
+			return EXIT_ERROR;
+		}
+		if (auth_follow(c, o, argv[optind], fmt,
+				year ? year : (int)ward_config_int(c->cfg, "auth", "year"), &th,
+				state, poll_seconds, on_alert, &run, &events, &bad) < 0)
+			c->failed = 1;
+		files = 1;
+	}
+	for (; !follow && optind < argc; optind++, files++)
 		scan_log(c, o, argv[optind], fmt, year, &th, &lines, &events, &bad);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ward_out_format(o) != WARD_FORMAT_TSV) {

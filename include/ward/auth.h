@@ -144,6 +144,14 @@ int ward_auth_detector_add(struct ward_auth_detector *d, const struct ward_auth_
 void ward_auth_detector_flush(struct ward_auth_detector *d,
 			      void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx);
 
+/*
+ * For a log being followed: judges the sources idle for longer than idle
+ * seconds of log time (and distributed sprays so far), then hands out every
+ * attack found, as flush does, but keeps the windows of active sources.
+ */
+int ward_auth_detector_poll(struct ward_auth_detector *d, double idle,
+			    void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx);
+
 extern const struct ward_check *const ward_auth_checks[];
 
 #endif

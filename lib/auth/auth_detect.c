@@ -43,7 +43,8 @@ struct uent {
 	double ring[RING];
 	unsigned ring_n;
 	int brute_alerted;
-	size_t brute_alert; /* index of its alert, kept up to date until flush */
+	size_t brute_alert;    /* index of its alert, kept up to date until handed out */
+	uint64_t brute_serial; /* ... while the alert there has this serial */
 };
 
 struct src {
@@ -58,6 +59,7 @@ struct src {
 };
 
 struct alert {
+	uint64_t serial; /* unique for the detector's life */
 	enum ward_auth_kind kind;
 	double first, last;
 	unsigned attempts;
@@ -87,6 +89,7 @@ struct ward_auth_detector {
 	struct candidate *cands;
 	size_t n_cands, cap_cands;
 	double now;
+	uint64_t serial;
 };
 
 void
@@ -216,6 +219,7 @@ new_alert(struct ward_auth_detector *d, enum ward_auth_kind kind, double first, 
 		return NULL;
 	a = &d->alerts[d->n_alerts++];
 	memset(a, 0, sizeof(*a));
+	a->serial = ++d->serial;
 	a->kind = kind;
 	a->first = first;
 	a->last = last;
@@ -457,7 +461,7 @@ ward_auth_detector_add(struct ward_auth_detector *d, const struct ward_auth_even
 	for (k = 0; k < count && k < RING; k++)
 		ring_push(u->ring, &u->ring_n, ev->time);
 	if (u->brute_alerted && u->brute_alert < d->n_alerts &&
-	    d->alerts[u->brute_alert].kind == WARD_AUTH_BRUTE_FORCE) {
+	    d->alerts[u->brute_alert].serial == u->brute_serial) {
 		/* The attack goes on: the alert reports every attempt. */
 		d->alerts[u->brute_alert].attempts = u->fails;
 		d->alerts[u->brute_alert].last = ev->time;
@@ -468,6 +472,7 @@ ward_auth_detector_add(struct ward_auth_detector *d, const struct ward_auth_even
 		if (!(a = new_alert(d, WARD_AUTH_BRUTE_FORCE, u->first, ev->time, u->fails)))
 			return WARD_ENOMEM;
 		u->brute_alert = d->n_alerts - 1;
+		u->brute_serial = a->serial;
 		if ((rc = alert_source(a, key)) < 0 || (rc = alert_user(a, user)) < 0)
 			return rc;
 	}
@@ -488,7 +493,7 @@ cmp_cand(const void *a, const void *b)
  * existing ones (internet background noise tries root, admin, test ...).
  */
 static int
-distributed(struct ward_auth_detector *d)
+distributed(struct ward_auth_detector *d, int keep)
 {
 	const struct ward_auth_thresholds *t = &d->t;
 	size_t lo = 0, hi, i, j, done = 0;
@@ -536,7 +541,15 @@ distributed(struct ward_auth_detector *d)
 		done = hi + 1;
 		lo = hi + 1;
 	}
-	d->n_cands = 0;
+	if (!keep) {
+		d->n_cands = 0;
+		return rc;
+	}
+	/* Following a log: keep what is unreported and still inside the window. */
+	for (i = done, j = 0; i < d->n_cands; i++)
+		if (d->cands[i].time >= d->now - t->dist_window)
+			d->cands[j++] = d->cands[i];
+	d->n_cands = j;
 	return rc;
 }
 
@@ -605,9 +618,9 @@ stuffing_pools(struct ward_auth_detector *d)
 	return rc;
 }
 
-void
-ward_auth_detector_flush(struct ward_auth_detector *d,
-			 void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx)
+static void
+emit(struct ward_auth_detector *d, void (*fn)(void *ctx, const struct ward_auth_alert *a),
+     void *ctx)
 {
 	static const struct ward_check *const checks[WARD_AUTH_KINDS] = {
 	    &ward_check_auth_brute,	  &ward_check_auth_spray,
@@ -617,15 +630,6 @@ ward_auth_detector_flush(struct ward_auth_detector *d,
 	const char **names = NULL;
 	size_t i, j, cap = 0;
 
-	for (i = 0; i < d->n_srcs; i++) {
-		retire(d, &d->srcs[i]);
-		free(d->srcs[i].users);
-	}
-	d->n_srcs = 0;
-	ward_strmap_free(d->src_index);
-	d->src_index = ward_strmap_new();
-	distributed(d);
-	stuffing_pools(d);
 	for (i = 0; i < d->n_alerts; i++) {
 		struct alert *al = &d->alerts[i];
 		struct ward_auth_alert out;
@@ -655,4 +659,56 @@ ward_auth_detector_flush(struct ward_auth_detector *d,
 		alert_free(&d->alerts[i]);
 	d->n_alerts = 0;
 	free(names);
+}
+
+void
+ward_auth_detector_flush(struct ward_auth_detector *d,
+			 void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_srcs; i++) {
+		retire(d, &d->srcs[i]);
+		free(d->srcs[i].users);
+	}
+	d->n_srcs = 0;
+	ward_strmap_free(d->src_index);
+	d->src_index = ward_strmap_new();
+	distributed(d, 0);
+	stuffing_pools(d);
+	emit(d, fn, ctx);
+}
+
+int
+ward_auth_detector_poll(struct ward_auth_detector *d, double idle,
+			void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx)
+{
+	struct ward_strmap *idx = ward_strmap_new();
+	size_t i, kept = 0;
+	int rc = 0;
+
+	if (!idx)
+		return WARD_ENOMEM;
+	for (i = 0; i < d->n_srcs; i++) {
+		struct src *s = &d->srcs[i];
+		if (s->last < d->now - idle) {
+			if (rc == 0)
+				rc = retire(d, s);
+			free(s->users);
+			continue;
+		}
+		d->srcs[kept] = *s;
+		if (rc == 0)
+			rc = ward_strmap_put(idx, s->ip, strlen(s->ip), (uint32_t)kept);
+		kept++;
+	}
+	d->n_srcs = kept;
+	ward_strmap_free(d->src_index);
+	d->src_index = idx;
+	if (rc == 0)
+		rc = distributed(d, 1);
+	if (rc == 0)
+		rc = stuffing_pools(d);
+	emit(d, fn, ctx);
+	return rc;
 }
