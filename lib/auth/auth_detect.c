@@ -108,7 +108,7 @@ ward_auth_thresholds_default(struct ward_auth_thresholds *t)
 	t->enum_invalid = 10;
 	t->saf_failures = 10;
 	t->saf_window = 3600;
-	t->max_sources = 1000000;
+	t->max_sources = 250000;
 }
 
 struct ward_auth_detector *
@@ -176,7 +176,7 @@ grow(void **p, size_t *cap, size_t need, size_t size)
 
 	if (need <= *cap)
 		return 0;
-	ncap = *cap ? *cap * 2 : 64;
+	ncap = *cap ? *cap * 2 : (size > 128 ? 1 : 64); /* big records start one at a time */
 	while (ncap < need)
 		ncap *= 2;
 	np = realloc(*p, ncap * size);
@@ -227,11 +227,17 @@ new_alert(struct ward_auth_detector *d, enum ward_auth_kind kind, double first, 
 	return a;
 }
 
+/* Evidence lists stop here; attempts still count everything. */
+#define ALERT_MAX_ITEMS 1000
+
 static int
 alert_source(struct alert *a, const char *ip)
 {
-	char **s = realloc(a->sources, (a->n_sources + 1) * sizeof(*s));
+	char **s;
 
+	if (a->n_sources >= ALERT_MAX_ITEMS)
+		return 0;
+	s = realloc(a->sources, (a->n_sources + 1) * sizeof(*s));
 	if (!s)
 		return WARD_ENOMEM;
 	a->sources = s;
@@ -247,6 +253,8 @@ alert_user(struct alert *a, uint32_t user)
 	uint32_t *u;
 	size_t i;
 
+	if (a->n_users >= ALERT_MAX_ITEMS)
+		return 0;
 	for (i = 0; i < a->n_users; i++)
 		if (a->users[i] == user)
 			return 0;
@@ -496,51 +504,55 @@ static int
 distributed(struct ward_auth_detector *d, int keep)
 {
 	const struct ward_auth_thresholds *t = &d->t;
-	size_t lo = 0, hi, i, j, done = 0;
-	struct ward_strmap *seen;
+	size_t lo = 0, hi, i, j, done = 0, n_users = 0, invalid = 0, top;
+	uint32_t *counts; /* candidates in the window per account: one pass, no rescans */
 	int rc = 0;
 
 	if (d->n_cands < t->dist_sources)
-		return 0;
+		goto keep;
+	if (!(counts = calloc(d->n_user_names ? d->n_user_names : 1, sizeof(*counts))))
+		return WARD_ENOMEM;
 	qsort(d->cands, d->n_cands, sizeof(*d->cands), cmp_cand);
 	for (hi = 0; hi < d->n_cands && rc == 0; hi++) {
-		size_t n_users = 0, invalid = 0;
 		struct alert *a;
-		while (d->cands[hi].time - d->cands[lo].time > t->dist_window)
+		invalid += d->cands[hi].invalid;
+		for (j = 0; j < d->cands[hi].n_users; j++)
+			if (counts[d->cands[hi].users[j]]++ == 0)
+				n_users++;
+		while (d->cands[hi].time - d->cands[lo].time > t->dist_window) {
+			invalid -= d->cands[lo].invalid;
+			for (j = 0; j < d->cands[lo].n_users; j++)
+				if (--counts[d->cands[lo].users[j]] == 0)
+					n_users--;
 			lo++;
-		if (hi + 1 - lo < t->dist_sources || lo < done)
-			continue;
-		/* Distinct accounts in the window. */
-		if (!(seen = ward_strmap_new()))
-			return WARD_ENOMEM;
-		for (i = lo; i <= hi; i++) {
-			invalid += d->cands[i].invalid;
-			for (j = 0; j < d->cands[i].n_users; j++) {
-				uint32_t u = d->cands[i].users[j];
-				if (!ward_strmap_get(seen, (const char *)&u, sizeof(u), NULL)) {
-					ward_strmap_put(seen, (const char *)&u, sizeof(u), 1);
-					n_users++;
-				}
-			}
 		}
-		ward_strmap_free(seen);
-		if (n_users < t->dist_accounts || invalid * 2 > hi + 1 - lo)
+		if (hi + 1 - lo < t->dist_sources || n_users < t->dist_accounts ||
+		    invalid * 2 > hi + 1 - lo)
 			continue;
 		/* Grow the window as far as it goes, then report it once. */
+		top = hi;
 		while (hi + 1 < d->n_cands &&
 		       d->cands[hi + 1].time - d->cands[lo].time <= t->dist_window)
 			hi++;
 		if (!(a = new_alert(d, WARD_AUTH_DISTRIBUTED_SPRAY, d->cands[lo].time,
-				    d->cands[hi].time, (unsigned)(hi + 1 - lo))))
-			return WARD_ENOMEM;
+				    d->cands[hi].time, (unsigned)(hi + 1 - lo)))) {
+			rc = WARD_ENOMEM;
+			break;
+		}
 		for (i = lo; i <= hi && rc == 0; i++) {
 			rc = alert_source(a, d->cands[i].ip);
 			for (j = 0; j < d->cands[i].n_users && rc == 0; j++)
 				rc = alert_user(a, d->cands[i].users[j]);
 		}
-		done = hi + 1;
-		lo = hi + 1;
+		/* Start afresh after the reported window. */
+		for (i = lo; i <= top; i++)
+			for (j = 0; j < d->cands[i].n_users; j++)
+				counts[d->cands[i].users[j]]--;
+		n_users = invalid = 0;
+		done = lo = hi + 1;
 	}
+	free(counts);
+keep:
 	if (!keep) {
 		d->n_cands = 0;
 		return rc;

@@ -48,7 +48,7 @@ static const struct key schema[] = {
     {"auth", "dist_window", T_INT, "172800", 1, 2592000},
     {"auth", "saf_failures", T_INT, "10", 1, 16},
     {"auth", "saf_window", T_INT, "3600", 1, 604800},
-    {"auth", "max_sources", T_INT, "1000000", 1000, 100000000},
+    {"auth", "max_sources", T_INT, "250000", 1000, 100000000},
     {"auth", "state", T_STR, "", 0, 0},
     {"auth", "block_set", T_STR, "inet filter ward_block4", 0, 0},
     {"auth", "block_set6", T_STR, "inet filter ward_block6", 0, 0},
