@@ -2,8 +2,9 @@
  * Fuzzes the JSON login log parsers (ward_auth_parser_feed): the first
  * byte picks the format by its value mod 3 ('0' journald, '1' Windows
  * Security JSON, '2' web JSON), the rest is a log fed line by line, then
- * flushed. Every event must be well formed: a count of at least 1, an
- * outcome from the enum and NUL-terminated strings.
+ * flushed. For web JSON, a first line starting with "fields:" is given to
+ * ward_auth_parser_set_web_fields (the [auth] web_fields mapping). Every event must be well formed:
+ * a count of at least 1, an outcome from the enum and NUL-terminated strings.
  */
 #include <stdint.h>
 #include <string.h>
@@ -51,6 +52,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ps = ward_auth_parser_new(fmt, 2024);
 	if (!ps)
 		return 0;
+	if (fmt == WARD_AUTH_FMT_WEB_JSON && size > 7 && memcmp(data, "fields:", 7) == 0) {
+		char spec[512];
+		const uint8_t *nl = memchr(data, '\n', size);
+		size_t len = (nl ? (size_t)(nl - data) : size) - 7;
+		if (len < sizeof(spec)) {
+			memcpy(spec, data + 7, len);
+			spec[len] = '\0';
+			ward_auth_parser_set_web_fields(ps, spec);
+		}
+		size -= (nl ? (size_t)(nl - data) + 1 : size);
+		data = nl ? nl + 1 : data + size;
+	}
 	for (end = data + size; data < end;) {
 		const uint8_t *nl = memchr(data, '\n', (size_t)(end - data));
 		size_t len = nl ? (size_t)(nl - data) : (size_t)(end - data);
