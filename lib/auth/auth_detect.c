@@ -361,12 +361,13 @@ retire(struct ward_auth_detector *d, struct src *s)
 	return rc;
 }
 
-/* Keeps memory bounded: sources idle for longer than every window are retired. */
+/*
+ * Retires the sources last active before cutoff, and beyond the first keep
+ * of those that remain, then rebuilds the index over the rest.
+ */
 static int
-expire(struct ward_auth_detector *d)
+retire_sources(struct ward_auth_detector *d, double cutoff, size_t keep)
 {
-	double horizon =
-	    d->t.spray_window > d->t.brute_window ? d->t.spray_window : d->t.brute_window;
 	struct ward_strmap *idx = ward_strmap_new();
 	size_t i, kept = 0;
 	int rc = 0;
@@ -375,9 +376,7 @@ expire(struct ward_auth_detector *d)
 		return WARD_ENOMEM;
 	for (i = 0; i < d->n_srcs; i++) {
 		struct src *s = &d->srcs[i];
-		/* When every source is recent, halve the table anyway: the oldest go. */
-		int old = s->last < d->now - horizon || (kept >= d->t.max_sources / 2);
-		if (old) {
+		if (s->last < cutoff || kept >= keep) {
 			if (rc == 0)
 				rc = retire(d, s);
 			free(s->users);
@@ -392,6 +391,17 @@ expire(struct ward_auth_detector *d)
 	ward_strmap_free(d->src_index);
 	d->src_index = idx;
 	return rc;
+}
+
+/* Keeps memory bounded: sources idle for longer than every window are retired;
+ * when every source is recent, the table is halved anyway. */
+static int
+expire(struct ward_auth_detector *d)
+{
+	double horizon =
+	    d->t.spray_window > d->t.brute_window ? d->t.spray_window : d->t.brute_window;
+
+	return retire_sources(d, d->now - horizon, d->t.max_sources / 2);
 }
 
 static struct src *
@@ -677,15 +687,7 @@ void
 ward_auth_detector_flush(struct ward_auth_detector *d,
 			 void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx)
 {
-	size_t i;
-
-	for (i = 0; i < d->n_srcs; i++) {
-		retire(d, &d->srcs[i]);
-		free(d->srcs[i].users);
-	}
-	d->n_srcs = 0;
-	ward_strmap_free(d->src_index);
-	d->src_index = ward_strmap_new();
+	retire_sources(d, 0, 0);
 	distributed(d, 0);
 	stuffing_pools(d);
 	emit(d, fn, ctx);
@@ -695,28 +697,8 @@ int
 ward_auth_detector_poll(struct ward_auth_detector *d, double idle,
 			void (*fn)(void *ctx, const struct ward_auth_alert *a), void *ctx)
 {
-	struct ward_strmap *idx = ward_strmap_new();
-	size_t i, kept = 0;
-	int rc = 0;
+	int rc = retire_sources(d, d->now - idle, (size_t)-1);
 
-	if (!idx)
-		return WARD_ENOMEM;
-	for (i = 0; i < d->n_srcs; i++) {
-		struct src *s = &d->srcs[i];
-		if (s->last < d->now - idle) {
-			if (rc == 0)
-				rc = retire(d, s);
-			free(s->users);
-			continue;
-		}
-		d->srcs[kept] = *s;
-		if (rc == 0)
-			rc = ward_strmap_put(idx, s->ip, strlen(s->ip), (uint32_t)kept);
-		kept++;
-	}
-	d->n_srcs = kept;
-	ward_strmap_free(d->src_index);
-	d->src_index = idx;
 	if (rc == 0)
 		rc = distributed(d, 1);
 	if (rc == 0)

@@ -210,6 +210,22 @@ conn_end(const char *s, size_t n, char *ip, size_t cap)
 	return 1;
 }
 
+/* Drops the held-back "Invalid user" record that ev now counts. */
+static void
+drop_counted(struct ward_auth_parser *ps, long pid, const struct ward_auth_event *ev)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n_pending; i++) {
+		struct ward_auth_pending *pd = &ps->pending[i];
+		if ((pd->pid < 0 || pid < 0 || pd->pid == pid) &&
+		    strcmp(pd->ev.user, ev->user) == 0 && strcmp(pd->ev.source, ev->source) == 0) {
+			drop_pending(ps, i);
+			return;
+		}
+	}
+}
+
 int
 ward_auth_sshd_message(struct ward_auth_parser *ps, double t, struct ward_auth_str host, long pid,
 		       const char *s, size_t n, struct ward_auth_out *out)
@@ -245,17 +261,8 @@ ward_auth_sshd_message(struct ward_auth_parser *ps, double t, struct ward_auth_s
 		if (!user_from(s, n, &user, &ip))
 			return 0;
 		fill(&ev, t, WARD_AUTH_FAILURE, invalid, (unsigned)count, user, ip, host);
-		if (invalid) {
-			for (i = 0; i < ps->n_pending; i++) {
-				struct ward_auth_pending *pd = &ps->pending[i];
-				if ((pd->pid < 0 || pid < 0 || pd->pid == pid) &&
-				    strcmp(pd->ev.user, ev.user) == 0 &&
-				    strcmp(pd->ev.source, ev.source) == 0) {
-					drop_pending(ps, i);
-					break;
-				}
-			}
-		}
+		if (invalid)
+			drop_counted(ps, pid, &ev);
 		if (pid >= 0)
 			ps->failed_pids[ps->n_failed_pids++ % 64] = pid;
 		put(out, &ev);
@@ -281,13 +288,8 @@ ward_auth_sshd_message(struct ward_auth_parser *ps, double t, struct ward_auth_s
 		if (!user_from(s, n, &user, &ip))
 			return 0;
 		fill(&ev, t, WARD_AUTH_FAILURE, invalid, 6, user, ip, host);
-		for (i = 0; invalid && i < ps->n_pending; i++) {
-			struct ward_auth_pending *pd = &ps->pending[i];
-			if (pd->pid == pid && strcmp(pd->ev.user, ev.user) == 0) {
-				drop_pending(ps, i);
-				break;
-			}
-		}
+		if (invalid)
+			drop_counted(ps, pid, &ev);
 		put(out, &ev);
 		return 0;
 	}
