@@ -27,4 +27,25 @@
 /* Size of the configuration file. */
 #define WARD_LIMIT_CONFIG_SIZE (1024u * 1024)
 
+/* One mail message; larger ones are reported and skipped. */
+#define WARD_LIMIT_MAIL_SIZE (64u * 1024 * 1024)
+/* MIME nesting, attached messages included. */
+#define WARD_LIMIT_MIME_DEPTH 32
+/* Parts of one message. */
+#define WARD_LIMIT_MIME_PARTS 2000
+/* Header fields of one part. */
+#define WARD_LIMIT_MIME_HEADERS 1000
+/* Decoded bytes of one message, all parts together. */
+#define WARD_LIMIT_MIME_DECODED (128u * 1024 * 1024)
+/* One file, attachment or extracted entry analysed in memory. */
+#define WARD_LIMIT_FILE_SIZE (256u * 1024 * 1024)
+/* Container nesting: archives in archives, objects in documents. */
+#define WARD_LIMIT_ARCHIVE_DEPTH 8
+/* Entries walked in one file, all levels together. */
+#define WARD_LIMIT_ARCHIVE_ENTRIES 10000
+/* Bytes extracted from one file, all levels together. */
+#define WARD_LIMIT_ARCHIVE_TOTAL (512ull * 1024 * 1024)
+/* Extracted size over compressed size of one entry (a zip bomb runs to 1000s). */
+#define WARD_LIMIT_ARCHIVE_RATIO 200
+
 #endif

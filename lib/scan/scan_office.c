@@ -1,0 +1,33 @@
+/* placeholder: replaced by the real analyser */
+#include "scan_internal.h"
+
+void
+scan_office_ole2(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsigned depth)
+{
+	(void)j;
+	(void)p;
+	(void)n;
+	(void)where;
+	(void)depth;
+}
+
+void
+scan_office_ooxml(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsigned depth)
+{
+	(void)j;
+	(void)p;
+	(void)n;
+	(void)where;
+	(void)depth;
+}
+
+void
+scan_office_xml(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsigned depth)
+{
+	(void)j;
+	(void)p;
+	(void)n;
+	(void)where;
+	(void)depth;
+}
+
