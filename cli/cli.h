@@ -78,6 +78,15 @@ int auth_follow(struct cli *c, struct ward_out *o, const char *path, enum ward_a
 		double poll_seconds, alert_fn report, void *report_ctx, unsigned long *events,
 		unsigned long *bad);
 
+struct ward_mail_scanner;
+/* A mail scanner set up from ward.conf (execs/internal override it when not NULL). */
+struct ward_mail_scanner *cli_mail_scanner(struct cli *c, struct ward_domain_db *db,
+					   const char *execs, const char *internal);
+/* Scans the messages of one path (file, mbox, Maildir, directory) with s. */
+int cli_mail_scan_path(struct cli *c, struct ward_mail_scanner *s, struct ward_out *o,
+		       const char *path, unsigned long *messages, unsigned long *flagged);
+
+int cmd_mail(struct cli *c, int argc, char **argv);
 int cmd_domain(struct cli *c, int argc, char **argv);
 int cmd_auth(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);

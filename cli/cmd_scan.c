@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ward/error.h"
+#include "ward/mail_scan.h"
 #include "ward/scan.h"
 #include "cli.h"
 
@@ -21,6 +22,7 @@ struct scan_state {
 	struct cli *c;
 	struct ward_domain_db *db;
 	struct ward_out *o;
+	struct ward_mail_scanner *mail; /* set up on the first message */
 	unsigned long items, hits, bad, files, skipped;
 };
 
@@ -48,12 +50,18 @@ scan_file(struct scan_state *s, const char *path)
 		s->items += events;
 		if (alerts > 0)
 			s->hits += (unsigned long)alerts;
-	} else if (kind == WARD_SCAN_DOMAINS || kind == WARD_SCAN_AUTH) {
-		cli_error(s->c, "stdin: use ward domain scan - or ward auth scan for a stream");
+	} else if (kind == WARD_SCAN_MAIL && fp != stdin) {
+		if (!s->mail && !(s->mail = cli_mail_scanner(s->c, s->db, NULL, NULL)))
+			goto done;
+		cli_mail_scan_path(s->c, s->mail, s->o, path, &s->items, &s->hits);
+	} else if (kind == WARD_SCAN_DOMAINS || kind == WARD_SCAN_AUTH || kind == WARD_SCAN_MAIL) {
+		cli_error(s->c, "stdin: use ward domain scan -, ward auth scan or ward mail scan - "
+				"for a stream");
 	} else if (kind != WARD_SCAN_EMPTY) {
 		s->skipped++;
 		cli_warn(s->c, "%s: not a kind of input ward scans yet, skipped", path);
 	}
+done:
 	if (fp != stdin)
 		fclose(fp);
 }
@@ -178,6 +186,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	if (ward_out_flush(s.o) < 0)
 		cli_error(c, "write error on standard output");
 	ward_out_free(s.o);
+	ward_mail_scanner_free(s.mail);
 	ward_domain_db_free(s.db);
 	return c->failed ? EXIT_ERROR : c->found ? EXIT_FOUND : EXIT_CLEAN;
 }

@@ -9,6 +9,8 @@
 
 #include "ward/auth.h"
 #include "ward/domain.h"
+#include "ward/file.h"
+#include "ward/mail_scan.h"
 #include "ward/i18n.h"
 #include "cli.h"
 
@@ -25,6 +27,7 @@ usage(FILE *fp)
 	      "  domain check NAME...    classify host names\n"
 	      "  domain scan [FILE|-]    classify one host name per line\n"
 	      "  auth scan FILE...       find login attacks in authentication logs\n"
+	      "  mail scan PATH...       judge mail: .eml, mbox, Maildir, directories, -\n"
 	      "  checks                  list every check with its countermeasure\n"
 	      "  config                  print the effective configuration\n"
 	      "common options: --format json|text|tsv, --lang en|ja, --color auto|always|never,\n"
@@ -71,6 +74,16 @@ cmd_checks(struct cli *c, int argc, char **argv)
 	}
 	for (i = 0; ward_auth_checks[i]; i++) {
 		const struct ward_check *k = ward_auth_checks[i];
+		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
+		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
+	}
+	for (i = 0; ward_mail_checks[i]; i++) {
+		const struct ward_check *k = ward_mail_checks[i];
+		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
+		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
+	}
+	for (i = 0; ward_file_checks[i]; i++) {
+		const struct ward_check *k = ward_file_checks[i];
 		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
 		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
 	}
@@ -123,6 +136,8 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[i], "domain"))
 		rc = cmd_domain(&c, argc - i, argv + i);
+	else if (!strcmp(argv[i], "mail"))
+		rc = cmd_mail(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "auth"))
 		rc = cmd_auth(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "scan"))

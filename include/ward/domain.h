@@ -129,6 +129,18 @@ size_t ward_domain_db_list_count(const struct ward_domain_db *db, enum ward_doma
 int ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n,
 			 struct ward_domain_result *r);
 
+/*
+ * If word (ASCII, any case) is one of a brand's name tokens, returns the
+ * brand's index + 1 and sets *weak (an everyday word such as "ledger") and
+ * *brand_id; else 0. For names shown to people, e.g. a mail's sender name.
+ */
+int ward_domain_brand_word(const struct ward_domain_db *db, const char *word, size_t n, int *weak,
+			   const char **brand_id);
+
+/* 1 if host is an official domain of brand_id, or a subdomain of one. */
+int ward_domain_is_official_of(const struct ward_domain_db *db, const char *host,
+			       const char *brand_id);
+
 /* "clean", "new", "lookalike", "blocklisted" or "ioc". */
 const char *ward_domain_verdict_name(enum ward_domain_verdict v);
 

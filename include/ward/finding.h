@@ -40,6 +40,7 @@ struct ward_finding {
 	const char *subject_kind; /* "domain", "file", "mail" ... */
 	const char *subject_path; /* file the subject came from, or NULL */
 	long subject_line;	  /* 1-based line in subject_path, or 0 */
+	const char *subject_id;	  /* e.g. the Message-ID of a mail, or NULL */
 	const char *object_kind;  /* what the finding is about, e.g. "domain" */
 	const char *object_name;
 	struct ward_kv evidence[WARD_FINDING_MAX_EVIDENCE];

@@ -13,6 +13,7 @@ enum ward_scan_kind {
 	WARD_SCAN_DOMAINS, /* a list of host names, one per line */
 	WARD_SCAN_AUTH,	   /* a login log (see ward/auth.h) */
 	WARD_SCAN_EMPTY,
+	WARD_SCAN_MAIL, /* a message or an mbox (see ward/mail.h) */
 };
 
 /*

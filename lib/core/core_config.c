@@ -54,8 +54,22 @@ static const struct key schema[] = {
     {"auth", "block_set6", T_STR, "inet filter ward_block6", 0, 0},
     {"auth", "never_block", T_STR,
      "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7", 0, 0},
+    {"mail", "executives", T_STR, "", 0, 0},
+    {"mail", "internal_domains", T_STR, "", 0, 0},
+    {"mail", "suspicious_score", T_INT, "50", 1, 10000},
+    {"mail", "malicious_score", T_INT, "100", 1, 10000},
+    {"mail", "freemail", T_STR, "", 0, 0},
+    {"mail", "file_hosts", T_STR, "", 0, 0},
     {"limits", "max_line", T_INT, "4096", 256, 1048576},
     {"limits", "max_list_file", T_INT, "268435456", 1024, 4294967295L},
+    {"limits", "max_mail", T_INT, "67108864", 1024, 1073741824},
+    {"limits", "mime_depth", T_INT, "32", 1, 1000},
+    {"limits", "mime_parts", T_INT, "2000", 1, 1000000},
+    {"limits", "max_file", T_INT, "268435456", 1024, 4294967295L},
+    {"limits", "archive_depth", T_INT, "8", 1, 64},
+    {"limits", "archive_entries", T_INT, "10000", 1, 10000000},
+    {"limits", "archive_total", T_INT, "536870912", 1024, 68719476736L},
+    {"limits", "archive_ratio", T_INT, "200", 2, 1000000},
 };
 #define NKEYS (sizeof(schema) / sizeof(schema[0]))
 

@@ -120,6 +120,10 @@ finding_json(struct ward_out *o, const struct ward_finding *f, const char *en, c
 	}
 	if (f->subject_line > 0)
 		ward_buf_printf(b, ",\"line\":%ld", f->subject_line);
+	if (f->subject_id) {
+		ward_buf_addc(b, ',');
+		json_kv_str(b, "message_id", f->subject_id);
+	}
 	ward_buf_adds(b, "},\"object\":{");
 	json_kv_str(b, "kind", f->object_kind ? f->object_kind : "unknown");
 	if (f->object_name) {

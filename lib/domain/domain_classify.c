@@ -672,3 +672,39 @@ ward_domain_classify(const struct ward_domain_db *db, const uint8_t *p, size_t n
 	}
 	return 0;
 }
+
+int
+ward_domain_brand_word(const struct ward_domain_db *db, const char *word, size_t n, int *weak,
+		       const char **brand_id)
+{
+	char folded[FOLD_MAX];
+	uint8_t map[FOLD_MAX];
+	uint32_t t;
+	int len;
+
+	if (!db->built || n == 0 || n >= 64)
+		return 0;
+	len = fold_ascii(word, n, folded, map);
+	if (len <= 0 || !ward_strmap_get(db->token_set, folded, (size_t)len, &t) ||
+	    t >= db->n_tokens)
+		return 0;
+	if (weak)
+		*weak = db->tokens[t].weak;
+	if (brand_id)
+		*brand_id = db->brands[db->tokens[t].brand].id;
+	return db->tokens[t].brand + 1;
+}
+
+int
+ward_domain_is_official_of(const struct ward_domain_db *db, const char *host, const char *brand_id)
+{
+	struct ward_domain_name name;
+	struct parents ps;
+	uint32_t v;
+
+	if (ward_domain_name_parse((const uint8_t *)host, strlen(host), &name) < 0)
+		return 0;
+	parents_init(&ps, &name);
+	return lookup_parents(db->official, &ps, &v) && v < db->n_brands &&
+	       strcmp(db->brands[v].id, brand_id) == 0;
+}

@@ -7,6 +7,7 @@
 
 #include "ward/auth.h"
 #include "ward/domain.h"
+#include "ward/mail.h"
 #include "ward/scan.h"
 
 const char *
@@ -19,6 +20,8 @@ ward_scan_kind_name(enum ward_scan_kind k)
 		return "auth";
 	case WARD_SCAN_EMPTY:
 		return "empty";
+	case WARD_SCAN_MAIL:
+		return "mail";
 	default:
 		return "unknown";
 	}
@@ -37,6 +40,8 @@ ward_scan_sniff(const uint8_t *p, size_t n, const char *name)
 		return WARD_SCAN_UNKNOWN;
 	if (ward_auth_detect(p, n) != WARD_AUTH_FMT_UNKNOWN)
 		return WARD_SCAN_AUTH;
+	if (ward_mail_sniff(p, n))
+		return WARD_SCAN_MAIL;
 	while (i < n && lines < 50) {
 		const uint8_t *nl = memchr(p + i, '\n', n - i);
 		size_t len = nl ? (size_t)(nl - (p + i)) : n - i;
