@@ -20,7 +20,7 @@ build: deps $(BUILD)/build.ninja
 
 # ward exits 1 when it finds something, which the demo data is made to do.
 run: build
-	./$(BUILD)/cli/ward scan examples/; rc=$$?; [ $$rc -le 1 ]
+	./$(BUILD)/cli/ward --config docs/ward.conf.example scan examples/; rc=$$?; [ $$rc -le 1 ]
 
 $(TESTBUILD)/build.ninja:
 	CC=clang meson setup $(TESTBUILD) -Db_sanitize=address,undefined -Db_lundef=false \
