@@ -44,14 +44,19 @@ report_hits(struct ward_mail_scanner *s, const char *name, const struct ward_fil
 	}
 }
 
-void
-mail_check_attachments(struct ward_mail_scanner *s, const struct ward_mail *m)
+/* Attachments of m; a message attached as a plain file (an .eml or an mbox
+ * typed "mail" by content) is opened and its attachments judged too. */
+static void
+attachments_of(struct ward_mail_scanner *s, const struct ward_mail *m, const char *outer,
+	       unsigned depth)
 {
 	struct ward_file_result r;
+	char label[512];
 	size_t i;
 
 	for (i = 0; i < m->n_parts && s->n_atts < WARD_MAIL_MAX_ATTACHMENTS; i++) {
 		const struct ward_mail_part *p = &m->parts[i];
+		const uint8_t *body = p->body ? p->body : (const uint8_t *)"";
 		struct ward_mail_attachment *a;
 		const char *name;
 
@@ -60,17 +65,32 @@ mail_check_attachments(struct ward_mail_scanner *s, const struct ward_mail *m)
 		a = &s->atts[s->n_atts];
 		memset(a, 0, sizeof(*a));
 		name = p->filename ? p->filename : "";
-		a->name = strdup(name);
+		if (outer)
+			snprintf(label, sizeof(label), "%s/%s", outer, name[0] ? name : "(unnamed)");
+		else
+			snprintf(label, sizeof(label), "%s", name[0] ? name : "(unnamed)");
+		a->name = strdup(outer ? label : name);
 		if (!a->name)
 			return;
 		s->n_atts++;
 		a->size = p->body_len;
-		sha256_hex(p->body ? p->body : (const uint8_t *)"", p->body_len, a->sha256);
+		sha256_hex(body, p->body_len, a->sha256);
 		memset(&r, 0, sizeof(r));
-		ward_file_analyse(s->files, p->body ? p->body : (const uint8_t *)"", p->body_len,
-				  p->filename, &r);
+		ward_file_analyse(s->files, body, p->body_len, p->filename, &r);
 		snprintf(a->type, sizeof(a->type), "%s", r.type[0] ? r.type : p->content_type);
 		snprintf(a->kind, sizeof(a->kind), "%s", r.kind);
-		report_hits(s, name[0] ? name : "(unnamed)", &r, a->sha256);
+		report_hits(s, label, &r, a->sha256);
+		if (strcmp(r.kind, "mail") == 0 && depth < 4) {
+			struct ward_mail *inner = NULL;
+			if (ward_mail_parse(body, p->body_len, &s->cfg.mail_limits, &inner) == 0)
+				attachments_of(s, inner, label, depth + 1);
+			ward_mail_free(inner);
+		}
 	}
+}
+
+void
+mail_check_attachments(struct ward_mail_scanner *s, const struct ward_mail *m)
+{
+	attachments_of(s, m, NULL, 0);
 }

@@ -53,6 +53,9 @@ void scan_office_ooxml(struct scan_job *j, const uint8_t *p, size_t n, const cha
 void scan_office_xml(struct scan_job *j, const uint8_t *p, size_t n, const char *where,
 		     unsigned depth);
 void scan_rtf(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsigned depth);
+/* Text Excel opens (SYLK, CSV): XLM macro functions and DDE formulas. */
+void scan_office_text(struct scan_job *j, const uint8_t *p, size_t n, const char *where,
+		      unsigned depth);
 void scan_archive(struct scan_job *j, const uint8_t *p, size_t n, const char *where,
 		  unsigned depth);
 void scan_html(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsigned depth);
