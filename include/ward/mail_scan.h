@@ -83,6 +83,7 @@ extern const struct ward_check ward_check_mail_confusable_name;
 extern const struct ward_check ward_check_mail_reply_to;
 extern const struct ward_check ward_check_mail_sender_lookalike;
 extern const struct ward_check ward_check_mail_sender_invalid;
+extern const struct ward_check ward_check_mail_free_host;
 extern const struct ward_check ward_check_mail_auth_fail;
 extern const struct ward_check ward_check_mail_link_lookalike;
 extern const struct ward_check ward_check_mail_link_listed;

@@ -11,7 +11,7 @@ const struct ward_check ward_check_mail_executive = {
     "mail.sender.executive", WARD_SEV_HIGH, 70, "C1.1", "T1656",
     N_("Sender name %1$s is one of your executives, but the address %2$s is outside the organisation")};
 const struct ward_check ward_check_mail_brand = {
-    "mail.sender.brand", WARD_SEV_MEDIUM, 45, "C1.1", "T1656",
+    "mail.sender.brand", WARD_SEV_MEDIUM, 50, "C1.1", "T1656",
     N_("Sender name %1$s claims to be %2$s, but the address %3$s is not theirs")};
 const struct ward_check ward_check_mail_display_address = {
     "mail.sender.display_address", WARD_SEV_MEDIUM, 45, "C1.1", "T1656",
@@ -26,10 +26,13 @@ const struct ward_check ward_check_mail_sender_lookalike = {
     "mail.sender.lookalike", WARD_SEV_HIGH, 80, "C2.1", "T1583.001",
     N_("Sender domain %1$s imitates %2$s (%3$s)")};
 const struct ward_check ward_check_mail_sender_invalid = {
-    "mail.sender.invalid", WARD_SEV_MEDIUM, 40, "C2.1", "T1656",
+    "mail.sender.invalid", WARD_SEV_MEDIUM, 50, "C2.1", "T1656",
     N_("Sender address %1$s has no valid domain (%2$s)")};
+const struct ward_check ward_check_mail_free_host = {
+    "mail.sender.free_host", WARD_SEV_MEDIUM, 40, "C2.1", "T1585.002",
+    N_("Sender %1$s writes from %2$s, a platform where anyone can get a domain in minutes")};
 const struct ward_check ward_check_mail_auth_fail = {
-    "mail.sender.auth_fail", WARD_SEV_MEDIUM, 40, "C2.1", "T1656",
+    "mail.sender.auth_fail", WARD_SEV_MEDIUM, 50, "C2.1", "T1656",
     N_("The receiving server could not authenticate the sender %1$s (%2$s)")};
 const struct ward_check ward_check_mail_link_lookalike = {
     "mail.link.lookalike", WARD_SEV_HIGH, 90, "C2.1", "T1566.002",
@@ -57,7 +60,7 @@ const struct ward_check ward_check_mail_link_shortener = {
     N_("Link through the URL shortener %1$s hides its target")};
 const struct ward_check ward_check_mail_link_file_share = {
     "mail.link.file_share", WARD_SEV_MEDIUM, 40, "C2.1", "T1566.002",
-    N_("Link to a document on the outside file-sharing or hosting service %1$s (%2$s)")};
+    N_("Link to %1$s on an outside file-sharing or hosting service (%2$s)")};
 const struct ward_check ward_check_mail_html_form = {
     "mail.html.credential_form", WARD_SEV_HIGH, 60, "C2.1", "T1598.002",
     N_("%1$s holds a form that sends a password to %2$s")};
@@ -73,6 +76,7 @@ const struct ward_check *const ward_mail_checks[] = {
     &ward_check_mail_reply_to,
     &ward_check_mail_sender_lookalike,
     &ward_check_mail_sender_invalid,
+    &ward_check_mail_free_host,
     &ward_check_mail_auth_fail,
     &ward_check_mail_link_lookalike,
     &ward_check_mail_link_listed,

@@ -18,7 +18,8 @@ struct ward_mail_scanner {
 	size_t n_execs;
 	struct ward_strmap *internal;  /* own registrable domains */
 	struct ward_strmap *freemail;  /* free-mail registrable domains */
-	struct ward_strmap *filehosts; /* file-share and hosting domains (registrable or host) */
+	struct ward_strmap *filehosts; /* file-share services (host or a parent) */
+	struct ward_strmap *hosting;   /* page, bucket and tenant hosting platforms */
 	struct ward_strmap *brands;    /* folded brand display names -> brand index + 1 */
 	void *spoof;		      /* ICU USpoofChecker for mixed-script names */
 
@@ -57,6 +58,9 @@ void mail_report_scored(struct ward_mail_scanner *s, const struct ward_check *c,
 
 /* Folds a display name for comparison: lower case, letters and digits only, single
  * spaces between words. Writes at most size-1 bytes. */
+/* Whether host or one of its parents is in m. */
+int mail_host_listed(const struct ward_strmap *m, const char *host);
+
 void mail_fold_name(const char *in, char *out, size_t size);
 
 /* The registrable domain of host (lower case), written to out; "" if none. */
@@ -73,6 +77,7 @@ void mail_check_lure(struct ward_mail_scanner *s, const struct ward_mail *m);
 /* Built-in lists (mail_lists.c). */
 extern const char *const mail_builtin_freemail[];
 extern const char *const mail_builtin_filehosts[];
+extern const char *const mail_builtin_hosting[];
 /* Impersonated organisations: "display name|domain domain ...", NULL-terminated. */
 extern const char *const mail_builtin_brands[];
 

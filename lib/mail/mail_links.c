@@ -6,6 +6,7 @@
  * shorteners, documents parked on outside file-share and hosting services,
  * and HTML forms that ask for a password.
  */
+#define _GNU_SOURCE /* memmem, strcasestr */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,21 +48,6 @@ store_url(struct ward_mail_scanner *s, const char *url, size_t n)
 	copy[n] = '\0';
 	s->urls[s->n_urls++] = copy;
 	return 1;
-}
-
-static int
-host_listed(const struct ward_strmap *m, const char *host)
-{
-	const char *p = host;
-
-	while (p && *p) {
-		if (ward_strmap_get(m, p, strlen(p), NULL))
-			return 1;
-		p = strchr(p, '.');
-		if (p)
-			p++;
-	}
-	return 0;
 }
 
 /* A path or link text that reads like a document being handed over. */
@@ -127,7 +113,12 @@ check_host(struct link_ctx *lc, const char *url, const struct ward_url *u)
 	}
 }
 
-/* The domain a piece of link text shows ("www.paypal.com", "https://a.b/c"), if any. */
+/*
+ * The domain a piece of link text shows, when the text is written as an
+ * address the reader will take for the destination: "https://a.b/c" or
+ * "www.paypal.com/login". Names in prose ("Dilbert.com", "here.") are not:
+ * newsletters link them through click trackers all the time.
+ */
 static int
 text_domain(const char *text, size_t n, char *out, size_t size)
 {
@@ -142,30 +133,16 @@ text_domain(const char *text, size_t n, char *out, size_t size)
 	e = i;
 	while (i < n && isspace((unsigned char)text[i]))
 		i++;
-	if (i != n || e == b) /* one word only: prose is not an address */
+	if (i != n || e == b) /* one word only */
 		return 0;
-	if (ward_url_parse(text + b, e - b, &u) == 0 && u.host[0] && strchr(u.host, '.')) {
-		mail_registrable(u.host, out, size);
-		return out[0] != 0;
-	}
-	/* A bare host name "paypal.com" */
-	{
-		char host[256];
-		size_t k, len = e - b;
-		if (len >= sizeof(host) || !memchr(text + b, '.', len))
-			return 0;
-		for (k = 0; k < len; k++) {
-			char c = text[b + k];
-			if (!isalnum((unsigned char)c) && c != '.' && c != '-')
-				return 0;
-			host[k] = (char)tolower((unsigned char)c);
-		}
-		host[len] = '\0';
-		if (isdigit((unsigned char)host[len - 1]))
-			return 0;
-		mail_registrable(host, out, size);
-		return out[0] != 0;
-	}
+	if (!(e - b > 4 && strncasecmp(text + b, "www.", 4) == 0) &&
+	    !memmem(text + b, e - b, "://", 3))
+		return 0;
+	if (ward_url_parse(text + b, e - b, &u) < 0 || !u.host[0] || !strchr(u.host, '.') ||
+	    (u.flags & WARD_URL_IP))
+		return 0;
+	mail_registrable(u.host, out, size);
+	return out[0] != 0;
 }
 
 static void link_found(void *ctx, const char *url, size_t n, const char *text, size_t tn,
@@ -206,11 +183,17 @@ judge(struct link_ctx *lc, const char *url, size_t n, const char *text, size_t t
 		mail_report(s, &ward_check_mail_link_shortener, "url", url, u.host, NULL, NULL,
 			    "host", u.host, NULL, NULL);
 	check_host(lc, url, &u);
-	if (!lc->sender_internal && u.host[0] && host_listed(s->filehosts, u.host) &&
-	    !ward_strmap_get(s->internal, reg, strlen(reg), NULL) &&
-	    looks_like_document(u.path, u.path_len, text))
-		mail_report(s, &ward_check_mail_link_file_share, "url", url, u.host, url, NULL,
-			    "host", u.host, NULL, NULL);
+	if (!lc->sender_internal && u.host[0] &&
+	    !ward_strmap_get(s->internal, reg, strlen(reg), NULL)) {
+		if (mail_host_listed(s->hosting, u.host) && !ward_strmap_get(s->hosting, u.host,
+									      strlen(u.host), NULL))
+			mail_report(s, &ward_check_mail_link_file_share, "url", url, u.host,
+				    "a site anyone can publish", NULL, "host", u.host, NULL, NULL);
+		else if (mail_host_listed(s->filehosts, u.host) &&
+			 looks_like_document(u.path, u.path_len, text))
+			mail_report(s, &ward_check_mail_link_file_share, "url", url, u.host,
+				    "a shared document", NULL, "host", u.host, NULL, NULL);
+	}
 	if (text && tn) {
 		char treg[256];
 		if (text_domain(text, tn, treg, sizeof(treg)) && reg[0] && strcmp(treg, reg) != 0 &&

@@ -24,22 +24,29 @@ const char *const mail_builtin_freemail[] = {
     NULL,
 };
 
+/* File sharing: a link there from outside counts when it reads like a document. */
 const char *const mail_builtin_filehosts[] = {
-    /* file sharing */
     "drive.google.com docs.google.com sites.google.com dropbox.com dropboxusercontent.com",
     "onedrive.live.com 1drv.ms sharepoint.com box.com app.box.com wetransfer.com we.tl",
     "mega.nz mega.io mediafire.com sendspace.com transfer.sh gofile.io pixeldrain.com",
     "anonfiles.com file.io filetransfer.io smash.com swisstransfer.com icloud.com",
-    "disk.yandex.ru disk.yandex.com pcloud.com u.pcloud.link firebasestorage.googleapis.com",
-    "storage.googleapis.com blob.core.windows.net s3.amazonaws.com r2.dev notion.site",
-    /* code, paste and page hosting */
-    "github.io raw.githubusercontent.com gist.github.com gitlab.io bitbucket.io pastebin.com",
-    "paste.ee ghostbin.com telegra.ph web.app firebaseapp.com pages.dev workers.dev",
-    "netlify.app vercel.app herokuapp.com glitch.me onrender.com repl.co replit.app",
-    "azurewebsites.net weebly.com wixsite.com webflow.io godaddysites.com square.site",
-    "blogspot.com 000webhostapp.com ngrok.io ngrok-free.app trycloudflare.com",
-    "ipfs.io dweb.link cloudflare-ipfs.com w3s.link nftstorage.link fleek.co",
+    "disk.yandex.ru disk.yandex.com pcloud.com u.pcloud.link notion.site",
+    "raw.githubusercontent.com gist.github.com pastebin.com paste.ee ghostbin.com telegra.ph",
     "forms.gle forms.office.com typeform.com jotform.com formstack.com",
+    NULL,
+};
+
+/* Hosting where anyone gets a name under the platform's domain in minutes: pages,
+ * buckets, tunnels, IPFS gateways and cloud tenants' default domains. A link to
+ * one, or mail sent from one, is how throw-away phishing sites and senders look. */
+const char *const mail_builtin_hosting[] = {
+    "web.app firebaseapp.com firebasestorage.googleapis.com storage.googleapis.com",
+    "pages.dev workers.dev r2.dev netlify.app vercel.app herokuapp.com glitch.me onrender.com",
+    "github.io gitlab.io bitbucket.io repl.co replit.app azurewebsites.net blob.core.windows.net",
+    "s3.amazonaws.com weebly.com wixsite.com webflow.io godaddysites.com square.site framer.app",
+    "blogspot.com 000webhostapp.com ngrok.io ngrok-free.app ngrok.app trycloudflare.com",
+    "ipfs.io dweb.link cloudflare-ipfs.com w3s.link nftstorage.link fleek.co translate.goog",
+    "onmicrosoft.com",
     NULL,
 };
 

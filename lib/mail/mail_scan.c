@@ -57,6 +57,21 @@ mail_registrable(const char *host, char *out, size_t size)
 	}
 }
 
+int
+mail_host_listed(const struct ward_strmap *m, const char *host)
+{
+	const char *p = host;
+
+	while (p && *p) {
+		if (ward_strmap_get(m, p, strlen(p), NULL))
+			return 1;
+		p = strchr(p, '.');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
 void
 mail_addr_domain(const char *addr, char *out, size_t size)
 {
@@ -144,8 +159,9 @@ ward_mail_scanner_new(const struct ward_mail_scan_config *c)
 	s->internal = ward_strmap_new();
 	s->freemail = ward_strmap_new();
 	s->filehosts = ward_strmap_new();
+	s->hosting = ward_strmap_new();
 	s->brands = ward_strmap_new();
-	if (!s->files || !s->internal || !s->freemail || !s->filehosts || !s->brands)
+	if (!s->files || !s->internal || !s->freemail || !s->filehosts || !s->hosting || !s->brands)
 		goto fail;
 	if (add_execs(s, c->executives) < 0 || add_words(s->internal, c->internal_domains, 1) < 0 ||
 	    add_words(s->freemail, c->freemail, 0) < 0 ||
@@ -156,6 +172,9 @@ ward_mail_scanner_new(const struct ward_mail_scan_config *c)
 			goto fail;
 	for (i = 0; mail_builtin_filehosts[i]; i++)
 		if (add_words(s->filehosts, mail_builtin_filehosts[i], 0) < 0)
+			goto fail;
+	for (i = 0; mail_builtin_hosting[i]; i++)
+		if (add_words(s->hosting, mail_builtin_hosting[i], 0) < 0)
 			goto fail;
 	for (i = 0; mail_builtin_brands[i]; i++) {
 		const char *bar = strchr(mail_builtin_brands[i], '|');
@@ -216,6 +235,7 @@ ward_mail_scanner_free(struct ward_mail_scanner *s)
 	ward_strmap_free(s->internal);
 	ward_strmap_free(s->freemail);
 	ward_strmap_free(s->filehosts);
+	ward_strmap_free(s->hosting);
 	ward_strmap_free(s->brands);
 	if (s->spoof)
 		uspoof_close(s->spoof);

@@ -5,6 +5,7 @@
  * Reply-To diversions, look-alike sender domains, and the receiving
  * server's Authentication-Results.
  */
+#define _GNU_SOURCE /* memmem, strcasestr */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -306,12 +307,27 @@ check_confusable(struct ward_mail_scanner *s, const struct ward_mail *m, const c
 			    word, reads, "text", m->subject, NULL, NULL);
 }
 
+/* Mail of a mailing list, where a Reply-To to the list is the norm. */
 static int
 is_list_mail(const struct ward_mail_part *top)
 {
+	const char *prec = ward_mail_header_find(top, "Precedence", NULL);
+
 	return ward_mail_header_find(top, "List-Id", NULL) ||
 	       ward_mail_header_find(top, "List-Post", NULL) ||
-	       ward_mail_header_find(top, "Mailing-List", NULL);
+	       ward_mail_header_find(top, "Mailing-List", NULL) ||
+	       ward_mail_header_find(top, "X-Mailing-List", NULL) ||
+	       ward_mail_header_find(top, "X-BeenThere", NULL) ||
+	       (prec && (strcasestr(prec, "list") != NULL));
+}
+
+/* A reply address that is itself a list or group ("x@lists.example.net"). */
+static int
+is_list_address(const char *dom)
+{
+	return strncmp(dom, "lists.", 6) == 0 || strncmp(dom, "list.", 5) == 0 ||
+	       strncmp(dom, "groups.", 7) == 0 || strstr(dom, ".lists.") != NULL ||
+	       strstr(dom, "yahoogroups.") != NULL || strstr(dom, "googlegroups.") != NULL;
 }
 
 static void
@@ -329,14 +345,19 @@ check_reply_to(struct ward_mail_scanner *s, const struct ward_mail *m, const cha
 			continue;
 		mail_addr_domain(ra, dom, sizeof(dom));
 		mail_registrable(dom, rreg, sizeof(rreg));
-		if (!rreg[0] || strcmp(rreg, reg) == 0 ||
+		if (!rreg[0] || strcmp(rreg, reg) == 0 || is_list_address(dom) ||
 		    ward_strmap_get(s->internal, rreg, strlen(rreg), NULL))
 			continue;
-		mail_report(s, &ward_check_mail_reply_to, "sender", ra, ra, addr,
-			    ward_strmap_get(s->freemail, rreg, strlen(rreg), NULL)
-				? "free-mail address"
-				: "another domain",
-			    "reply_to", ra, "from", addr);
+		/* A company's mail asking for replies at a free-mail account is the
+		 * hallmark of business e-mail compromise: it weighs more. */
+		if (ward_strmap_get(s->freemail, rreg, strlen(rreg), NULL) &&
+		    !ward_strmap_get(s->freemail, reg, strlen(reg), NULL))
+			mail_report_scored(s, &ward_check_mail_reply_to,
+					   ward_check_mail_reply_to.score + 15, "sender", ra, ra, addr,
+					   "free-mail address", "reply_to", ra, "from", addr);
+		else
+			mail_report(s, &ward_check_mail_reply_to, "sender", ra, ra, addr,
+				    "another domain", "reply_to", ra, "from", addr);
 		return;
 	}
 }
@@ -407,9 +428,17 @@ check_auth_results(struct ward_mail_scanner *s, const struct ward_mail *m, const
 			strncat(what, methods[i], sizeof(what) - strlen(what) - 1);
 		}
 	}
-	if (what[0])
-		mail_report(s, &ward_check_mail_auth_fail, "sender", addr, addr, what, NULL,
-			    "authentication_results", what, NULL, NULL);
+	/* Each further independent failure adds confidence that the sender is forged. */
+	if (what[0]) {
+		int fails = 1, score;
+		for (i = 0; what[i]; i++)
+			fails += what[i] == ' ';
+		score = ward_check_mail_auth_fail.score + 10 * (fails - 1);
+		if (score > ward_check_mail_auth_fail.score + 20)
+			score = ward_check_mail_auth_fail.score + 20;
+		mail_report_scored(s, &ward_check_mail_auth_fail, score, "sender", addr, addr, what,
+				   NULL, "authentication_results", what, NULL, NULL);
+	}
 }
 
 void
@@ -430,8 +459,13 @@ mail_check_sender(struct ward_mail_scanner *s, const struct ward_mail *m)
 	check_display_address(s, name, addr, reg);
 	check_confusable(s, m, addr);
 	check_reply_to(s, m, addr, reg);
-	if (!internal)
+	if (!internal) {
 		check_domain(s, dom, addr);
+		if (dom[0] && mail_host_listed(s->hosting, dom) &&
+		    !ward_strmap_get(s->hosting, dom, strlen(dom), NULL))
+			mail_report(s, &ward_check_mail_free_host, "sender", addr, addr, dom, NULL,
+				    "domain", dom, NULL, NULL);
+	}
 	check_invalid(s, addr, dom);
 	check_auth_results(s, m, addr);
 }

@@ -573,7 +573,7 @@ type_archive(const uint8_t *p, size_t n, struct scan_type *t)
 		set(t, SK_TAR, "tar archive");
 	else if (at(p, n, 0, "\x60\xea", 2) && n > 10 && le16(p + 2) > 0 && le16(p + 2) <= 2600)
 		set(t, SK_ARJ, "ARJ archive");
-	else if (at(p, n, 7, "**ACE**", 7))
+	else if (at(p, n, 7, "**ACE**", 7) && !at(p, n, 0, "{\\rt", 4)) /* Word opens it as RTF */
 		set(t, SK_ACE, "ACE archive");
 	else if (n >= 16 && (le32(p + 4) == 0x1000006d || le32(p + 4) == 0x10003a12) &&
 		 le32(p + 8) == 0x10000419)
