@@ -460,7 +460,17 @@ mail_check_sender(struct ward_mail_scanner *s, const struct ward_mail *m)
 	check_confusable(s, m, addr);
 	check_reply_to(s, m, addr, reg);
 	if (!internal) {
+		size_t i;
 		check_domain(s, dom, addr);
+		/* A diversion to a look-alike domain ("examplex-holdings.com"). */
+		for (i = 0; i < m->n_reply_to && i < 4; i++) {
+			char rdom[256];
+			if (!m->reply_to[i].addr)
+				continue;
+			mail_addr_domain(m->reply_to[i].addr, rdom, sizeof(rdom));
+			if (strcmp(rdom, dom) != 0)
+				check_domain(s, rdom, m->reply_to[i].addr);
+		}
 		if (dom[0] && mail_host_listed(s->hosting, dom) &&
 		    !ward_strmap_get(s->hosting, dom, strlen(dom), NULL))
 			mail_report(s, &ward_check_mail_free_host, "sender", addr, addr, dom, NULL,
