@@ -71,12 +71,14 @@ struct ward_mail_part {
 	int is_multipart;	    /* a container: its children follow it in parts[] */
 	int is_message;		    /* message/rfc822 (or an encoded one): its child is parts[i+1] */
 	int is_raw; /* bytes that could not be placed in a part (a lost boundary's region,
-		     * junk after the closing boundary); body and text hold them as is */
+		     * junk after the closing boundary, a multipart cut by max_depth);
+		     * body and text hold them as is */
 	uint8_t *body; /* leaf parts: transfer-decoded bytes (uuencoded blocks inside a text
 			* part become their own child leaf parts) */
 	size_t body_len;
-	char *text; /* text/... and raw leaf parts: body converted to UTF-8 with iconv
-		     * (invalid bytes replaced); NUL-terminated; else NULL */
+	char *text; /* text/..., message/... and raw leaf parts: body converted to UTF-8
+		     * with iconv (invalid bytes replaced); NUL-terminated; else NULL.
+		     * May be the same pointer as body when no conversion was needed. */
 	size_t text_len;
 	unsigned defects;
 };
@@ -108,8 +110,9 @@ void ward_mail_free(struct ward_mail *m);
 const char *ward_mail_header_find(const struct ward_mail_part *part, const char *name,
 				  size_t *from);
 
-/* Attachments as the reference rules see them: leaf parts with a file name or a
- * type that is neither text/... nor multipart/... nor message/... */
+/* Attachments as the reference rules see them: leaf parts (a multipart whose
+ * boundary never appears is one) with a file name, or Content-Disposition:
+ * attachment, or a type other than text/plain, text/html and message/... */
 int ward_mail_part_is_attachment(const struct ward_mail_part *part);
 
 /* ---- decoders, usable alone ---- */
@@ -157,6 +160,15 @@ typedef int (*ward_mail_fn)(void *ctx, const char *path, size_t index, const uin
  */
 int ward_mail_read_path(const char *path, size_t max_size, ward_mail_fn fn, void *ctx,
 			void (*err_fn)(void *ctx, const char *path, const char *what));
+
+/*
+ * Splits p[0..n) held in memory as ward_mail_read_path() splits a file: an
+ * mbox if it starts with "From ", else one message. path is only passed on
+ * to fn and err_fn. Returns 0 or the callback's value.
+ */
+int ward_mail_split(const uint8_t *p, size_t n, const char *path, size_t max_size,
+		    ward_mail_fn fn, void *ctx,
+		    void (*err_fn)(void *ctx, const char *path, const char *what));
 
 /* 1 if the head of a file looks like a message or an mbox (header fields or "From "). */
 int ward_mail_sniff(const uint8_t *head, size_t n);
