@@ -55,7 +55,9 @@ int ward_url_is_shortener(const char *host);
 /* Called for each link found. url is NUL-terminated with entities and
  * surrounding punctuation removed; text is the visible anchor text for HTML <a>
  * (UTF-8, whitespace collapsed) or NULL; where says "text", "href", "src",
- * "action", "refresh" ... */
+ * "action", "formaction", "background", "poster", "data", "refresh", or "raw"
+ * for URLs found in HTML source the parser cut off or dropped (see
+ * ward_url_scan_html). */
 typedef void (*ward_url_fn)(void *ctx, const char *url, size_t url_len, const char *text,
 			    size_t text_len, const char *where);
 

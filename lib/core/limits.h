@@ -48,4 +48,19 @@
 /* Extracted size over compressed size of one entry (a zip bomb runs to 1000s). */
 #define WARD_LIMIT_ARCHIVE_RATIO 200
 
+/* HTML handed to the link extractor; the rest is searched as plain text. */
+#define WARD_LIMIT_HTML_SIZE (4u * 1024 * 1024)
+/* Nodes of one parsed HTML document walked for links. */
+#define WARD_LIMIT_HTML_NODES 200000
+/* Estimated element nesting of one HTML document (HTML5 tree building is
+ * quadratic in it); the document is cut where it would go deeper. */
+#define WARD_LIMIT_HTML_DEPTH 512
+/* Estimated tree-building work for one HTML document: the sum, over its
+ * tags, of the nesting they meet; the document is cut where it would pass. */
+#define WARD_LIMIT_HTML_WORK (16u * 1024 * 1024)
+/* Memory the HTML parser may use for one document: a base plus a multiple
+ * of its size (adversarial markup can make the tree grow quadratically). */
+#define WARD_LIMIT_HTML_MEMORY_BASE (64u * 1024 * 1024)
+#define WARD_LIMIT_HTML_MEMORY_RATIO 16u
+
 #endif
