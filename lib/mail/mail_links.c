@@ -185,8 +185,10 @@ judge(struct link_ctx *lc, const char *url, size_t n, const char *text, size_t t
 	check_host(lc, url, &u);
 	if (!lc->sender_internal && u.host[0] &&
 	    !ward_strmap_get(s->internal, reg, strlen(reg), NULL)) {
-		if (mail_host_listed(s->hosting, u.host) && !ward_strmap_get(s->hosting, u.host,
-									      strlen(u.host), NULL))
+		/* The platform's own name counts only with a path: buckets and gateways
+		 * (storage.googleapis.com/BUCKET/..., ipfs.io/ipfs/CID) carry the tenant there. */
+		int own = ward_strmap_get(s->hosting, u.host, strlen(u.host), NULL);
+		if (mail_host_listed(s->hosting, u.host) && (!own || u.path_len > 1))
 			mail_report(s, &ward_check_mail_link_file_share, "url", url, u.host,
 				    "a site anyone can publish", NULL, "host", u.host, NULL, NULL);
 		else if (mail_host_listed(s->filehosts, u.host) &&
