@@ -82,9 +82,10 @@ struct ward_mail_scanner;
 /* A mail scanner set up from ward.conf (execs/internal override it when not NULL). */
 struct ward_mail_scanner *cli_mail_scanner(struct cli *c, struct ward_domain_db *db,
 					   const char *execs, const char *internal);
-/* Scans the messages of one path (file, mbox, Maildir, directory) with s. */
+/* Scans the messages of one path (file, mbox, Maildir, directory) with s,
+ * adding to the counts of messages and findings. */
 int cli_mail_scan_path(struct cli *c, struct ward_mail_scanner *s, struct ward_out *o,
-		       const char *path, unsigned long *messages, unsigned long *flagged);
+		       const char *path, unsigned long *messages, unsigned long *findings);
 
 int cmd_mail(struct cli *c, int argc, char **argv);
 int cmd_domain(struct cli *c, int argc, char **argv);

@@ -73,7 +73,8 @@ on_message(void *ctx, const char *path, size_t index, const uint8_t *p, size_t n
 	if (ward_out_format(r->o) == WARD_FORMAT_JSON) {
 		ward_buf_reset(&r->art);
 		ward_mail_report_artifacts(&rep, &r->art);
-		ward_out_verdict(r->o, "mail", name, rep.verdict, rep.score, ward_buf_cstr(&r->art));
+		ward_out_verdict(r->o, "mail", name, rep.verdict, rep.score,
+				 ward_buf_cstr(&r->art));
 	} else if (ward_out_format(r->o) == WARD_FORMAT_TEXT &&
 		   (r->all_verdicts || strcmp(rep.verdict, "clean") != 0)) {
 		ward_out_verdict(r->o, "mail", name, rep.verdict, rep.score, NULL);
@@ -97,7 +98,8 @@ scan_config(struct cli *c, struct ward_mail_scan_config *mc, const char *execs,
 {
 	ward_mail_scan_config_default(mc);
 	mc->executives = execs ? execs : ward_config_str(c->cfg, "mail", "executives");
-	mc->internal_domains = internal ? internal : ward_config_str(c->cfg, "mail", "internal_domains");
+	mc->internal_domains =
+	    internal ? internal : ward_config_str(c->cfg, "mail", "internal_domains");
 	mc->freemail = ward_config_str(c->cfg, "mail", "freemail");
 	mc->file_hosts = ward_config_str(c->cfg, "mail", "file_hosts");
 	mc->suspicious_score = (int)ward_config_int(c->cfg, "mail", "suspicious_score");
@@ -107,7 +109,8 @@ scan_config(struct cli *c, struct ward_mail_scan_config *mc, const char *execs,
 	mc->mail_limits.max_parts = (unsigned)ward_config_int(c->cfg, "limits", "mime_parts");
 	mc->file_limits.max_size = (size_t)ward_config_int(c->cfg, "limits", "max_file");
 	mc->file_limits.max_depth = (unsigned)ward_config_int(c->cfg, "limits", "archive_depth");
-	mc->file_limits.max_entries = (unsigned)ward_config_int(c->cfg, "limits", "archive_entries");
+	mc->file_limits.max_entries =
+	    (unsigned)ward_config_int(c->cfg, "limits", "archive_entries");
 	mc->file_limits.max_total = (uint64_t)ward_config_int(c->cfg, "limits", "archive_total");
 	mc->file_limits.max_ratio = (unsigned)ward_config_int(c->cfg, "limits", "archive_ratio");
 }
@@ -122,14 +125,15 @@ cli_mail_scanner(struct cli *c, struct ward_domain_db *db, const char *execs, co
 	mc.db = db;
 	s = ward_mail_scanner_new(&mc);
 	if (!s)
-		cli_error(c, "cannot set up the mail scanner (out of memory, or libmagic's database "
-			     "is missing)");
+		cli_error(c,
+			  "cannot set up the mail scanner (out of memory, or libmagic's database "
+			  "is missing)");
 	return s;
 }
 
 int
-cli_mail_scan_path(struct cli *c, struct ward_mail_scanner *s, struct ward_out *o,
-		   const char *path, unsigned long *messages, unsigned long *flagged)
+cli_mail_scan_path(struct cli *c, struct ward_mail_scanner *s, struct ward_out *o, const char *path,
+		   unsigned long *messages, unsigned long *findings)
 {
 	struct mail_run r;
 	int rc;
@@ -146,7 +150,7 @@ cli_mail_scan_path(struct cli *c, struct ward_mail_scanner *s, struct ward_out *
 		cli_error(c, "%s: %s", path, ward_strerror(rc));
 	ward_buf_free(&r.art);
 	*messages += r.messages;
-	*flagged += r.flagged;
+	*findings += r.findings;
 	return rc;
 }
 

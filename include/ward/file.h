@@ -16,11 +16,14 @@
 
 /* Caps on one analysed file and everything inside it; defaults from limits.h. */
 struct ward_file_limits {
-	size_t max_size;      /* bytes of one file or extracted entry (WARD_LIMIT_FILE_SIZE) */
-	unsigned max_depth;   /* container nesting (WARD_LIMIT_ARCHIVE_DEPTH) */
-	unsigned max_entries; /* entries walked in one file, all levels (WARD_LIMIT_ARCHIVE_ENTRIES) */
-	uint64_t max_total;   /* bytes extracted from one file, all levels (WARD_LIMIT_ARCHIVE_TOTAL) */
-	unsigned max_ratio;   /* extracted / compressed size of one entry (WARD_LIMIT_ARCHIVE_RATIO) */
+	size_t max_size;    /* bytes of one file or extracted entry (WARD_LIMIT_FILE_SIZE) */
+	unsigned max_depth; /* container nesting (WARD_LIMIT_ARCHIVE_DEPTH) */
+	unsigned
+	    max_entries; /* entries walked in one file, all levels (WARD_LIMIT_ARCHIVE_ENTRIES) */
+	uint64_t
+	    max_total; /* bytes extracted from one file, all levels (WARD_LIMIT_ARCHIVE_TOTAL) */
+	unsigned
+	    max_ratio; /* extracted / compressed size of one entry (WARD_LIMIT_ARCHIVE_RATIO) */
 };
 
 void ward_file_limits_default(struct ward_file_limits *l);

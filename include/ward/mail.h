@@ -17,11 +17,11 @@
 
 /* Caps on one message; defaults from lib/core/limits.h. */
 struct ward_mail_limits {
-	size_t max_size;	/* bytes of one message (WARD_LIMIT_MAIL_SIZE) */
-	unsigned max_depth;	/* MIME nesting, message/rfc822 included (WARD_LIMIT_MIME_DEPTH) */
-	unsigned max_parts;	/* parts of one message (WARD_LIMIT_MIME_PARTS) */
-	unsigned max_headers;	/* header fields of one part (WARD_LIMIT_MIME_HEADERS) */
-	size_t max_decoded;	/* decoded bytes of one message, all parts (WARD_LIMIT_MIME_DECODED) */
+	size_t max_size;      /* bytes of one message (WARD_LIMIT_MAIL_SIZE) */
+	unsigned max_depth;   /* MIME nesting, message/rfc822 included (WARD_LIMIT_MIME_DEPTH) */
+	unsigned max_parts;   /* parts of one message (WARD_LIMIT_MIME_PARTS) */
+	unsigned max_headers; /* header fields of one part (WARD_LIMIT_MIME_HEADERS) */
+	size_t max_decoded; /* decoded bytes of one message, all parts (WARD_LIMIT_MIME_DECODED) */
 };
 
 void ward_mail_limits_default(struct ward_mail_limits *l);
@@ -60,21 +60,21 @@ struct ward_mail_part {
 	unsigned depth; /* 0 for the message itself */
 	struct ward_mail_header *headers;
 	size_t n_headers;
-	char *content_type; /* lower-case "type/subtype"; defaults applied ("text/plain",
-			     * "message/rfc822" inside multipart/digest); "text" alone becomes
-			     * "text/plain" */
-	char *charset;	    /* lower-case charset parameter, or NULL */
-	char *filename;	    /* UTF-8 file name from Content-Disposition filename(*) or
-			     * Content-Type name(*), RFC 2231 and 2047 decoded; or NULL */
-	char *encoding;	    /* lower-case Content-Transfer-Encoding, or NULL */
+	char *content_type;	    /* lower-case "type/subtype"; defaults applied ("text/plain",
+				     * "message/rfc822" inside multipart/digest); "text" alone becomes
+				     * "text/plain" */
+	char *charset;		    /* lower-case charset parameter, or NULL */
+	char *filename;		    /* UTF-8 file name from Content-Disposition filename(*) or
+				     * Content-Type name(*), RFC 2231 and 2047 decoded; or NULL */
+	char *encoding;		    /* lower-case Content-Transfer-Encoding, or NULL */
 	int disposition_attachment; /* Content-Disposition: attachment */
 	int is_multipart;	    /* a container: its children follow it in parts[] */
-	int is_message;		    /* message/rfc822 (or an encoded one): its child is parts[i+1] */
-	int is_raw; /* bytes that could not be placed in a part (a lost boundary's region,
-		     * junk after the closing boundary, a multipart cut by max_depth);
-		     * body and text hold them as is */
-	uint8_t *body; /* leaf parts: transfer-decoded bytes (uuencoded blocks inside a text
-			* part become their own child leaf parts) */
+	int is_message; /* message/rfc822 (or an encoded one): its child is parts[i+1] */
+	int is_raw;	/* bytes that could not be placed in a part (a lost boundary's region,
+			 * junk after the closing boundary, a multipart cut by max_depth);
+			 * body and text hold them as is */
+	uint8_t *body;	/* leaf parts: transfer-decoded bytes (uuencoded blocks inside a text
+			 * part become their own child leaf parts) */
 	size_t body_len;
 	char *text; /* text/..., message/... and raw leaf parts: body converted to UTF-8
 		     * with iconv (invalid bytes replaced); NUL-terminated; else NULL.
@@ -148,8 +148,7 @@ int ward_mail_decode_uu(const uint8_t *p, size_t n, struct ward_buf *out);
 
 /* Called once per message; index counts messages within path from 0. A non-zero
  * return stops the read and is passed back. */
-typedef int (*ward_mail_fn)(void *ctx, const char *path, size_t index, const uint8_t *p,
-			    size_t n);
+typedef int (*ward_mail_fn)(void *ctx, const char *path, size_t index, const uint8_t *p, size_t n);
 
 /*
  * Reads path: "-" (stdin), a single message, an mbox (split on "From " lines,
@@ -166,9 +165,8 @@ int ward_mail_read_path(const char *path, size_t max_size, ward_mail_fn fn, void
  * mbox if it starts with "From ", else one message. path is only passed on
  * to fn and err_fn. Returns 0 or the callback's value.
  */
-int ward_mail_split(const uint8_t *p, size_t n, const char *path, size_t max_size,
-		    ward_mail_fn fn, void *ctx,
-		    void (*err_fn)(void *ctx, const char *path, const char *what));
+int ward_mail_split(const uint8_t *p, size_t n, const char *path, size_t max_size, ward_mail_fn fn,
+		    void *ctx, void (*err_fn)(void *ctx, const char *path, const char *what));
 
 /* 1 if the head of a file looks like a message or an mbox (header fields or "From "). */
 int ward_mail_sniff(const uint8_t *head, size_t n);

@@ -18,11 +18,11 @@ struct ward_mail_scanner;
 
 struct ward_mail_scan_config {
 	const struct ward_domain_db *db; /* required, built */
-	const char *executives;	      /* "Name Surname, ..." protected people */
-	const char *internal_domains; /* the organisation's own mail domains */
-	const char *freemail;	      /* extra free-mail domains */
-	const char *file_hosts;	      /* extra file-share / hosting domains */
-	int suspicious_score;	      /* verdict thresholds (ward.conf [mail]) */
+	const char *executives;		 /* "Name Surname, ..." protected people */
+	const char *internal_domains;	 /* the organisation's own mail domains */
+	const char *freemail;		 /* extra free-mail domains */
+	const char *file_hosts;		 /* extra file-share / hosting domains */
+	int suspicious_score;		 /* verdict thresholds (ward.conf [mail]) */
 	int malicious_score;
 	struct ward_mail_limits mail_limits;
 	struct ward_file_limits file_limits;

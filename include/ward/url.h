@@ -13,8 +13,8 @@
 #define WARD_URL_HOST_MAX 255
 
 enum {
-	WARD_URL_USERINFO = 1u << 0,	/* "user@" before the host (https://binance.com@evil.io/) */
-	WARD_URL_IP = 1u << 1,		/* the host is an IP literal (v4 or [v6]) */
+	WARD_URL_USERINFO = 1u << 0, /* "user@" before the host (https://binance.com@evil.io/) */
+	WARD_URL_IP = 1u << 1,	     /* the host is an IP literal (v4 or [v6]) */
 	WARD_URL_IP_OBFUSCATED = 1u << 2, /* ... written in decimal, hex, octal or short form */
 	WARD_URL_HOST_ENCODED = 1u << 3,  /* percent-encoding in the host */
 	WARD_URL_NO_SCHEME = 1u << 4,	  /* "www.example.com/..." found without a scheme */
@@ -25,7 +25,7 @@ enum {
 };
 
 struct ward_url {
-	char scheme[16]; /* lower case: http, https, ftp, mailto, data, ... */
+	char scheme[16];		  /* lower case: http, https, ftp, mailto, data, ... */
 	char host[WARD_URL_HOST_MAX + 1]; /* lower case, percent-decoded, no brackets; IPv4 in
 					   * dotted decimal whatever its written form */
 	unsigned port;			  /* 0 when absent */

@@ -206,10 +206,16 @@ ward_out_finding(struct ward_out *o, const struct ward_finding *f)
 	char en[1024], ja[1024];
 
 	ward_i18n_format(en, sizeof(en), f->check->message, f->args, f->n_args);
-	if (o->fmt == WARD_FORMAT_JSON || o->lang == WARD_LANG_JA)
-		ward_i18n_format(ja, sizeof(ja), ward_i18n_ja(f->check->message), f->args,
-				 f->n_args);
-	else
+	if (o->fmt == WARD_FORMAT_JSON || o->lang == WARD_LANG_JA) {
+		/* Fixed phrases passed as arguments ("another domain") have catalog
+		 * entries of their own; names and addresses pass through unchanged. */
+		const char *args_ja[WARD_FINDING_MAX_ARGS];
+		size_t i;
+		for (i = 0; i < f->n_args && i < WARD_FINDING_MAX_ARGS; i++)
+			args_ja[i] =
+			    f->args[i] && f->args[i][0] ? ward_i18n_ja(f->args[i]) : f->args[i];
+		ward_i18n_format(ja, sizeof(ja), ward_i18n_ja(f->check->message), args_ja, i);
+	} else
 		ja[0] = '\0';
 	switch (o->fmt) {
 	case WARD_FORMAT_JSON:

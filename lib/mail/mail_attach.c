@@ -66,7 +66,8 @@ attachments_of(struct ward_mail_scanner *s, const struct ward_mail *m, const cha
 		memset(a, 0, sizeof(*a));
 		name = p->filename ? p->filename : "";
 		if (outer)
-			snprintf(label, sizeof(label), "%s/%s", outer, name[0] ? name : "(unnamed)");
+			snprintf(label, sizeof(label), "%s/%s", outer,
+				 name[0] ? name : "(unnamed)");
 		else
 			snprintf(label, sizeof(label), "%s", name[0] ? name : "(unnamed)");
 		a->name = strdup(outer ? label : name);

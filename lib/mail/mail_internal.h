@@ -11,6 +11,9 @@
 #include "ward/mail_scan.h"
 #include "ward/strmap.h"
 
+/* Marks a phrase passed as a message argument; po/ja.po translates it. */
+#define N_(s) s
+
 struct ward_mail_scanner {
 	struct ward_mail_scan_config cfg;
 	struct ward_file_ctx *files;
@@ -21,7 +24,7 @@ struct ward_mail_scanner {
 	struct ward_strmap *filehosts; /* file-share services (host or a parent) */
 	struct ward_strmap *hosting;   /* page, bucket and tenant hosting platforms */
 	struct ward_strmap *brands;    /* folded brand display names -> brand index + 1 */
-	void *spoof;		      /* ICU USpoofChecker for mixed-script names */
+	void *spoof;		       /* ICU USpoofChecker for mixed-script names */
 
 	/* One message, reset by each scan. */
 	struct ward_mail *mail;

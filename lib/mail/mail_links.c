@@ -55,12 +55,14 @@ static int
 looks_like_document(const char *path, size_t n, const char *text)
 {
 	static const char *const words[] = {
-	    ".pdf", ".doc", ".xls", ".ppt", ".zip", ".rar", ".7z",  ".iso",   ".img",
-	    ".exe", ".msi", ".dmg", ".pkg", ".apk", ".lnk", ".one", ".htm",   "/file/",
-	    "/document", "/spreadsheets", "/presentation", "/download", "/s/", "/scl/",
-	    "/drive/", "/folders/", "invoice", "contract", "payment", "salary", "document",
-	    "statement", "confidential", "proposal", "shared", "view", "download", "file",
-	    NULL};
+	    ".pdf",	     ".doc",	  ".xls",	  ".ppt",      ".zip",
+	    ".rar",	     ".7z",	  ".iso",	  ".img",      ".exe",
+	    ".msi",	     ".dmg",	  ".pkg",	  ".apk",      ".lnk",
+	    ".one",	     ".htm",	  "/file/",	  "/document", "/spreadsheets",
+	    "/presentation", "/download", "/s/",	  "/scl/",     "/drive/",
+	    "/folders/",     "invoice",	  "contract",	  "payment",   "salary",
+	    "document",	     "statement", "confidential", "proposal",  "shared",
+	    "view",	     "download",  "file",	  NULL};
 	char low[512];
 	size_t i, k;
 
@@ -163,7 +165,8 @@ judge(struct link_ctx *lc, const char *url, size_t n, const char *text, size_t t
 	mail_registrable(u.host, reg, sizeof(reg));
 	if (u.flags & WARD_URL_IP)
 		mail_report(s, &ward_check_mail_link_ip, "url", url, u.host,
-			    (u.flags & WARD_URL_IP_OBFUSCATED) ? "written in disguise" : "no host name",
+			    (u.flags & WARD_URL_IP_OBFUSCATED) ? N_("written in disguise")
+							       : N_("no host name"),
 			    NULL, "host", u.host, NULL, NULL);
 	if (u.flags & WARD_URL_USERINFO) {
 		char shown[256];
@@ -190,11 +193,12 @@ judge(struct link_ctx *lc, const char *url, size_t n, const char *text, size_t t
 		int own = ward_strmap_get(s->hosting, u.host, strlen(u.host), NULL);
 		if (mail_host_listed(s->hosting, u.host) && (!own || u.path_len > 1))
 			mail_report(s, &ward_check_mail_link_file_share, "url", url, u.host,
-				    "a site anyone can publish", NULL, "host", u.host, NULL, NULL);
+				    N_("a site anyone can publish"), NULL, "host", u.host, NULL,
+				    NULL);
 		else if (mail_host_listed(s->filehosts, u.host) &&
 			 looks_like_document(u.path, u.path_len, text))
 			mail_report(s, &ward_check_mail_link_file_share, "url", url, u.host,
-				    "a shared document", NULL, "host", u.host, NULL, NULL);
+				    N_("a shared document"), NULL, "host", u.host, NULL, NULL);
 	}
 	if (text && tn) {
 		char treg[256];
@@ -286,8 +290,9 @@ check_form(struct ward_mail_scanner *s, const struct ward_mail_part *part)
 	memset(&fc, 0, sizeof(fc));
 	ward_url_scan_html(part->text, part->text_len, form_action, &fc);
 	mail_report(s, &ward_check_mail_html_form, part->filename ? "attachment" : "body",
-		    part->filename ? part->filename : "html", part->filename ? part->filename : "HTML body",
-		    fc.action[0] ? fc.action : "the page itself", NULL, "action",
+		    part->filename ? part->filename : "html",
+		    part->filename ? part->filename : N_("HTML body"),
+		    fc.action[0] ? fc.action : N_("the page itself"), NULL, "action",
 		    fc.action[0] ? fc.action : "", NULL, NULL);
 }
 

@@ -14,30 +14,63 @@ struct lure {
 	const char *const *phrases;
 };
 
-static const char *const job[] = {
-    "job offer", "job opportunity", "we are hiring", "recruiter", "recruitment", "job description",
-    "hiring manager", "position at", "interview", "salary", "求人", "採用", "転職", "年収",
-    "面接", "ヘッドハント", NULL};
-static const char *const partner[] = {
-    "partnership", "collaboration", "business proposal", "investment opportunity", "joint venture",
-    "due diligence", "term sheet", "提携", "協業", "業務提携", "投資案件", NULL};
-static const char *const payment[] = {
-    "urgent payment", "wire transfer", "overdue invoice", "outstanding invoice", "payment request",
-    "remittance", "bank details", "change of bank", "至急", "送金", "振込", "請求書", "支払期限",
-    NULL};
+static const char *const job[] = {N_("job offer"),
+				  "job opportunity",
+				  "we are hiring",
+				  "recruiter",
+				  "recruitment",
+				  "job description",
+				  "hiring manager",
+				  "position at",
+				  "interview",
+				  "salary",
+				  "求人",
+				  "採用",
+				  "転職",
+				  "年収",
+				  "面接",
+				  "ヘッドハント",
+				  NULL};
+static const char *const partner[] = {N_("partnership"),
+				      "collaboration",
+				      "business proposal",
+				      "investment opportunity",
+				      "joint venture",
+				      "due diligence",
+				      "term sheet",
+				      "提携",
+				      "協業",
+				      "業務提携",
+				      "投資案件",
+				      NULL};
+static const char *const payment[] = {N_("urgent payment"),
+				      "wire transfer",
+				      "overdue invoice",
+				      "outstanding invoice",
+				      "payment request",
+				      "remittance",
+				      "bank details",
+				      "change of bank",
+				      "至急",
+				      "送金",
+				      "振込",
+				      "請求書",
+				      "支払期限",
+				      NULL};
 static const char *const account[] = {
-    "verify your account", "account suspended", "account will be", "confirm your identity",
-    "unusual sign-in", "unusual activity", "password expire", "reset your password",
-    "security alert", "アカウントの確認", "アカウントを停止", "本人確認", "パスワードの有効期限",
-    "不正アクセス", "ログイン確認", NULL};
+    "verify your account",  "account suspended", "account will be",  "confirm your identity",
+    "unusual sign-in",	    "unusual activity",	 "password expire",  "reset your password",
+    "security alert",	    "アカウントの確認",	 "アカウントを停止", "本人確認",
+    "パスワードの有効期限", "不正アクセス",	 "ログイン確認",     NULL};
 static const char *const wallet[] = {
-    "seed phrase", "recovery phrase", "secret phrase", "private key", "airdrop", "claim your",
-    "wallet validation", "synchronize your wallet", "シードフレーズ", "秘密鍵", "ウォレットの認証",
-    NULL};
+    "seed phrase",    "recovery phrase", "secret phrase",     "private key",
+    "airdrop",	      "claim your",	 "wallet validation", "synchronize your wallet",
+    "シードフレーズ", "秘密鍵",		 "ウォレットの認証",  NULL};
 
 static const struct lure lures[] = {
-    {"job offer", job},	      {"partnership", partner}, {"urgent payment", payment},
-    {"account verification", account}, {"wallet secrets", wallet},
+    {N_("job offer"), job},	     {N_("partnership"), partner},
+    {N_("urgent payment"), payment}, {N_("account verification"), account},
+    {N_("wallet secrets"), wallet},
 };
 
 /* Case-insensitive (ASCII) substring search. */
@@ -57,30 +90,25 @@ contains(const char *hay, size_t n, const char *needle)
 void
 mail_check_lure(struct ward_mail_scanner *s, const struct ward_mail *m)
 {
-	char themes[160];
 	size_t i, j, k;
-	int hit;
 
-	themes[0] = '\0';
 	for (i = 0; i < sizeof(lures) / sizeof(lures[0]); i++) {
-		hit = 0;
+		const char *hit = NULL;
 		for (j = 0; lures[i].phrases[j] && !hit; j++) {
-			if (m->subject && contains(m->subject, strlen(m->subject), lures[i].phrases[j]))
-				hit = 1;
+			const char *ph = lures[i].phrases[j];
+			if (m->subject && contains(m->subject, strlen(m->subject), ph))
+				hit = ph;
 			for (k = 0; k < m->n_parts && !hit; k++) {
 				const struct ward_mail_part *p = &m->parts[k];
-				if (p->text && !p->filename)
-					hit = contains(p->text, p->text_len < 16384 ? p->text_len : 16384,
-						       lures[i].phrases[j]);
+				if (p->text && !p->filename &&
+				    contains(p->text, p->text_len < 16384 ? p->text_len : 16384,
+					     ph))
+					hit = ph;
 			}
 		}
-		if (hit) {
-			if (themes[0])
-				strncat(themes, ", ", sizeof(themes) - strlen(themes) - 1);
-			strncat(themes, lures[i].theme, sizeof(themes) - strlen(themes) - 1);
-		}
+		/* One finding per theme; the check still counts once. */
+		if (hit)
+			mail_report(s, &ward_check_mail_lure, "body", "text", lures[i].theme, NULL,
+				    NULL, "theme", lures[i].theme, "phrase", hit);
 	}
-	if (themes[0])
-		mail_report(s, &ward_check_mail_lure, "body", "text", themes, NULL, NULL, "themes",
-			    themes, NULL, NULL);
 }

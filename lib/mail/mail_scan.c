@@ -129,7 +129,8 @@ add_execs(struct ward_mail_scanner *s, const char *list)
 			memcpy(name, p, (size_t)(e - p));
 			name[e - p] = '\0';
 			mail_fold_name(name, folded, sizeof(folded));
-			if (strchr(folded, ' ')) { /* a full name; a lone first name is too common */
+			if (strchr(folded,
+				   ' ')) { /* a full name; a lone first name is too common */
 				char **n = realloc(s->execs, (s->n_execs + 1) * sizeof(*n));
 				if (!n)
 					return WARD_ENOMEM;

@@ -16,20 +16,55 @@
 
 /* Words that may surround a brand in a sender name without changing who it claims to be. */
 static const char *const generic_words[] = {
-    "account",	"accounts", "admin",	"alert",	"alerts",    "app",	  "bank",
-    "banking",	"billing",  "card",	"care",		"center",    "centre",	  "client",
-    "cloud",	"co",	    "com",	"community",	"corp",	     "customer",  "customers",
-    "delivery", "department", "dept",	"desk",		"do",	     "document",  "documents",
-    "drive",	"email",    "exchange", "express",	"file",	     "files",	  "from",
-    "global",	"gmbh",	    "help",	"helpdesk",	"id",	     "inc",	  "info",
-    "information", "international", "invoice", "japan", "kk",  "llc",	  "ltd",
-    "mail",	"member",   "members",	"message",	"messages",  "news",	  "newsletter",
-    "no",	"noreply",  "not",	"notice",	"notification", "notifications", "official",
-    "online",	"order",    "orders",	"pay",		"payment",   "payments",  "prime",
-    "reply",	"report",   "rewards",	"sa",		"secure",    "security",  "service",
-    "services", "shipping", "shop",	"sign",		"signature", "storage",	  "store",
-    "support",	"system",   "tax",	"team",		"the",	     "update",	  "updates",
-    "usa",	"verification", "verify", "wallet",	"web",	     NULL,
+    "account",	    "accounts",
+    "admin",	    "alert",
+    "alerts",	    "app",
+    "bank",	    "banking",
+    "billing",	    "card",
+    "care",	    "center",
+    "centre",	    "client",
+    "cloud",	    "co",
+    "com",	    "community",
+    "corp",	    "customer",
+    "customers",    "delivery",
+    "department",   "dept",
+    "desk",	    "do",
+    "document",	    "documents",
+    "drive",	    "email",
+    "exchange",	    "express",
+    "file",	    "files",
+    "from",	    "global",
+    "gmbh",	    "help",
+    "helpdesk",	    "id",
+    "inc",	    "info",
+    "information",  "international",
+    "invoice",	    "japan",
+    "kk",	    "llc",
+    "ltd",	    "mail",
+    "member",	    "members",
+    "message",	    "messages",
+    "news",	    "newsletter",
+    "no",	    "noreply",
+    "not",	    "notice",
+    "notification", "notifications",
+    "official",	    "online",
+    "order",	    "orders",
+    "pay",	    "payment",
+    "payments",	    "prime",
+    "reply",	    "report",
+    "rewards",	    "sa",
+    "secure",	    "security",
+    "service",	    "services",
+    "shipping",	    "shop",
+    "sign",	    "signature",
+    "storage",	    "store",
+    "support",	    "system",
+    "tax",	    "team",
+    "the",	    "update",
+    "updates",	    "usa",
+    "verification", "verify",
+    "wallet",	    "web",
+    NULL,
 };
 
 static int
@@ -120,8 +155,9 @@ check_executive(struct ward_mail_scanner *s, const char *folded, const char *add
 		n = strlen(s->execs[i]);
 		hit = strstr(folded, s->execs[i]);
 		if (hit && (hit == folded || hit[-1] == ' ') && (hit[n] == '\0' || hit[n] == ' ')) {
-			mail_report(s, &ward_check_mail_executive, "sender", addr, s->mail->from.name,
-				    addr, NULL, "executive", s->execs[i], "address", addr);
+			mail_report(s, &ward_check_mail_executive, "sender", addr,
+				    s->mail->from.name, addr, NULL, "executive", s->execs[i],
+				    "address", addr);
 			return;
 		}
 	}
@@ -174,7 +210,8 @@ check_brand(struct ward_mail_scanner *s, const char *folded, const char *dom, co
 	for (i = 0; i < n; i++) {
 		const char *id = NULL;
 		int weak = 0;
-		if (!ward_domain_brand_word(s->cfg.db, folded + start[i], len[i], &weak, &id) || !id)
+		if (!ward_domain_brand_word(s->cfg.db, folded + start[i], len[i], &weak, &id) ||
+		    !id)
 			continue;
 		if (!others_generic(folded, start, len, n, i, 1))
 			continue;
@@ -298,13 +335,14 @@ check_confusable(struct ward_mail_scanner *s, const struct ward_mail *m, const c
 {
 	char word[128], reads[256];
 
-	if (m->from.name && confusable_word(s, m->from.name, word, sizeof(word), reads, sizeof(reads)))
-		mail_report(s, &ward_check_mail_confusable_name, "sender", addr, "sender name",
+	if (m->from.name &&
+	    confusable_word(s, m->from.name, word, sizeof(word), reads, sizeof(reads)))
+		mail_report(s, &ward_check_mail_confusable_name, "sender", addr, N_("sender name"),
 			    word, reads, "text", m->from.name, NULL, NULL);
 	else if (m->subject &&
 		 confusable_word(s, m->subject, word, sizeof(word), reads, sizeof(reads)))
-		mail_report(s, &ward_check_mail_confusable_name, "subject", m->subject, "subject",
-			    word, reads, "text", m->subject, NULL, NULL);
+		mail_report(s, &ward_check_mail_confusable_name, N_("subject"), m->subject,
+			    N_("subject"), word, reads, "text", m->subject, NULL, NULL);
 }
 
 /* Mail of a mailing list, where a Reply-To to the list is the norm. */
@@ -353,11 +391,12 @@ check_reply_to(struct ward_mail_scanner *s, const struct ward_mail *m, const cha
 		if (ward_strmap_get(s->freemail, rreg, strlen(rreg), NULL) &&
 		    !ward_strmap_get(s->freemail, reg, strlen(reg), NULL))
 			mail_report_scored(s, &ward_check_mail_reply_to,
-					   ward_check_mail_reply_to.score + 15, "sender", ra, ra, addr,
-					   "free-mail address", "reply_to", ra, "from", addr);
+					   ward_check_mail_reply_to.score + 15, "sender", ra, ra,
+					   addr, N_("free-mail address"), "reply_to", ra, "from",
+					   addr);
 		else
 			mail_report(s, &ward_check_mail_reply_to, "sender", ra, ra, addr,
-				    "another domain", "reply_to", ra, "from", addr);
+				    N_("another domain"), "reply_to", ra, "from", addr);
 		return;
 	}
 }
@@ -390,14 +429,14 @@ check_invalid(struct ward_mail_scanner *s, const char *addr, const char *dom)
 	if (!addr[0])
 		return;
 	if (!dom[0]) {
-		mail_report(s, &ward_check_mail_sender_invalid, "sender", addr, addr, "no domain",
-			    NULL, NULL, NULL, NULL, NULL);
+		mail_report(s, &ward_check_mail_sender_invalid, "sender", addr, addr,
+			    N_("no domain"), NULL, NULL, NULL, NULL, NULL);
 		return;
 	}
 	if (ward_domain_name_parse((const uint8_t *)dom, strlen(dom), &n) < 0 || !n.registrable ||
 	    !strchr(dom, '.'))
 		mail_report(s, &ward_check_mail_sender_invalid, "sender", addr, addr,
-			    "no registrable domain", NULL, NULL, NULL, NULL, NULL);
+			    N_("no registrable domain"), NULL, NULL, NULL, NULL, NULL);
 }
 
 /* The topmost Authentication-Results (added by the receiving server): failures only. */

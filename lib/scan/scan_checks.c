@@ -8,58 +8,125 @@
 #define N_(s) s
 
 const struct ward_check ward_check_file_executable = {
-    "file.executable", WARD_SEV_HIGH, 70, "C2.3", "T1204.002",
+    "file.executable",
+    WARD_SEV_HIGH,
+    70,
+    "C2.3",
+    "T1204.002",
     N_("%1$s%2$s is an executable program (%3$s)")};
 const struct ward_check ward_check_file_script = {
-    "file.script", WARD_SEV_HIGH, 70, "C2.3", "T1059",
-    N_("%1$s%2$s is a script Windows or a browser would run (%3$s)")};
+    "file.script", WARD_SEV_HIGH, 70,
+    "C2.3",	   "T1059",	  N_("%1$s%2$s is a script Windows or a browser would run (%3$s)")};
 const struct ward_check ward_check_file_shortcut = {
-    "file.shortcut", WARD_SEV_HIGH, 70, "C2.3", "T1204.002",
+    "file.shortcut",
+    WARD_SEV_HIGH,
+    70,
+    "C2.3",
+    "T1204.002",
     N_("%1$s%2$s is a Windows shortcut that can launch commands (%3$s)")};
 const struct ward_check ward_check_file_disk_image = {
-    "file.disk_image", WARD_SEV_HIGH, 60, "C2.3", "T1553.005",
+    "file.disk_image",
+    WARD_SEV_HIGH,
+    60,
+    "C2.3",
+    "T1553.005",
     N_("%1$s%2$s is a disk image, which bypasses Mark-of-the-Web (%3$s)")};
 const struct ward_check ward_check_file_type_mismatch = {
-    "file.type_mismatch", WARD_SEV_MEDIUM, 40, "C2.3", "T1036.008",
+    "file.type_mismatch",
+    WARD_SEV_MEDIUM,
+    40,
+    "C2.3",
+    "T1036.008",
     N_("%1$s%2$s is named like one type but is another (%3$s)")};
 const struct ward_check ward_check_file_double_extension = {
-    "file.double_extension", WARD_SEV_MEDIUM, 40, "C2.3", "T1036.007",
+    "file.double_extension",
+    WARD_SEV_MEDIUM,
+    40,
+    "C2.3",
+    "T1036.007",
     N_("%1$s%2$s hides its real extension behind a second one (%3$s)")};
-const struct ward_check ward_check_file_vba = {
-    "file.office.vba_macro", WARD_SEV_HIGH, 70, "C2.3", "T1204.002",
-    N_("%1$s%2$s contains VBA macros (%3$s)")};
+const struct ward_check ward_check_file_vba = {"file.office.vba_macro",
+					       WARD_SEV_HIGH,
+					       70,
+					       "C2.3",
+					       "T1204.002",
+					       N_("%1$s%2$s contains VBA macros (%3$s)")};
 const struct ward_check ward_check_file_xlm = {
-    "file.office.xlm_macro", WARD_SEV_HIGH, 70, "C2.3", "T1204.002",
+    "file.office.xlm_macro",
+    WARD_SEV_HIGH,
+    70,
+    "C2.3",
+    "T1204.002",
     N_("%1$s%2$s contains an Excel 4 (XLM) macro sheet (%3$s)")};
 const struct ward_check ward_check_file_dde = {
-    "file.office.dde", WARD_SEV_HIGH, 70, "C2.3", "T1559.002",
+    "file.office.dde",
+    WARD_SEV_HIGH,
+    70,
+    "C2.3",
+    "T1559.002",
     N_("%1$s%2$s runs a command through a DDE field (%3$s)")};
 const struct ward_check ward_check_file_external_template = {
-    "file.office.external_template", WARD_SEV_HIGH, 70, "C2.3", "T1221",
+    "file.office.external_template",
+    WARD_SEV_HIGH,
+    70,
+    "C2.3",
+    "T1221",
     N_("%1$s%2$s loads a template or object from outside the file (%3$s)")};
 const struct ward_check ward_check_file_ole_object = {
-    "file.office.ole_object", WARD_SEV_MEDIUM, 50, "C2.3", "T1204.002",
+    "file.office.ole_object",
+    WARD_SEV_MEDIUM,
+    50,
+    "C2.3",
+    "T1204.002",
     N_("%1$s%2$s embeds an OLE object or package (%3$s)")};
 const struct ward_check ward_check_file_office_encrypted = {
-    "file.office.encrypted", WARD_SEV_MEDIUM, 50, "C2.3", "T1027",
+    "file.office.encrypted",
+    WARD_SEV_MEDIUM,
+    50,
+    "C2.3",
+    "T1027",
     N_("%1$s%2$s is an encrypted Office document that scanners cannot open (%3$s)")};
 const struct ward_check ward_check_file_rtf_object = {
-    "file.rtf.object", WARD_SEV_HIGH, 60, "C2.3", "T1204.002",
+    "file.rtf.object",
+    WARD_SEV_HIGH,
+    60,
+    "C2.3",
+    "T1204.002",
     N_("%1$s%2$s is an RTF document carrying an embedded object (%3$s)")};
 const struct ward_check ward_check_file_archive_encrypted = {
-    "file.archive.encrypted", WARD_SEV_HIGH, 60, "C2.3", "T1027",
+    "file.archive.encrypted",
+    WARD_SEV_HIGH,
+    60,
+    "C2.3",
+    "T1027",
     N_("%1$s%2$s is an encrypted archive that scanners cannot open (%3$s)")};
 const struct ward_check ward_check_file_archive_limit = {
-    "file.archive.limit", WARD_SEV_MEDIUM, 50, "C2.3", "T1027",
+    "file.archive.limit",
+    WARD_SEV_MEDIUM,
+    50,
+    "C2.3",
+    "T1027",
     N_("%1$s%2$s exceeds an unpacking limit and was not fully inspected (%3$s)")};
 const struct ward_check ward_check_file_archive_opaque = {
-    "file.archive.opaque", WARD_SEV_MEDIUM, 40, "C2.3", "T1027",
+    "file.archive.opaque",
+    WARD_SEV_MEDIUM,
+    40,
+    "C2.3",
+    "T1027",
     N_("%1$s%2$s is an archive ward cannot open, so its contents are unknown (%3$s)")};
 const struct ward_check ward_check_file_html_smuggling = {
-    "file.html.smuggling", WARD_SEV_HIGH, 70, "C2.3", "T1027.006",
+    "file.html.smuggling",
+    WARD_SEV_HIGH,
+    70,
+    "C2.3",
+    "T1027.006",
     N_("%1$s%2$s is HTML that assembles and saves a file in the browser (%3$s)")};
 const struct ward_check ward_check_file_pdf_active = {
-    "file.pdf.active", WARD_SEV_MEDIUM, 40, "C2.3", "T1204.002",
+    "file.pdf.active",
+    WARD_SEV_MEDIUM,
+    40,
+    "C2.3",
+    "T1204.002",
     N_("%1$s%2$s is a PDF with JavaScript, an embedded file or a launch action (%3$s)")};
 
 const struct ward_check *const ward_file_checks[] = {

@@ -23,8 +23,8 @@ struct scan_job {
 
 /* Records a hit at where (NULL or "" for the top-level file); detail is printf-style.
  * The same check at the same place is recorded once. */
-void scan_hit(struct scan_job *j, const struct ward_check *c, const char *where,
-	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void scan_hit(struct scan_job *j, const struct ward_check *c, const char *where, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Analyses one object found at where (a path inside the top-level file, ""

@@ -54,9 +54,9 @@ scan_with(const char *msg, const char *execs, const char *internal, struct seen 
 	s = scanner = ward_mail_scanner_new(&c);
 	assert_non_null(s);
 	memset(seen, 0, sizeof(*seen));
-	assert_int_equal(ward_mail_scan(s, (const uint8_t *)msg, strlen(msg), "t.eml", 0, collect,
-					seen, &rep),
-			 0);
+	assert_int_equal(
+	    ward_mail_scan(s, (const uint8_t *)msg, strlen(msg), "t.eml", 0, collect, seen, &rep),
+	    0);
 	return rep;
 }
 
@@ -104,8 +104,8 @@ test_executive(void **state)
 	assert_false(has(&s, "mail.sender.executive"));
 	assert_string_equal(r.verdict, "clean");
 	/* Only the first name is no match. */
-	r = scan_with("From: \"Taro Tanaka\" <taro@gmail.com>\nSubject: hi\n\nhello\n", "Taro Yamada",
-		      "examplex.co.jp", &s);
+	r = scan_with("From: \"Taro Tanaka\" <taro@gmail.com>\nSubject: hi\n\nhello\n",
+		      "Taro Yamada", "examplex.co.jp", &s);
 	assert_false(has(&s, "mail.sender.executive"));
 }
 
@@ -115,21 +115,21 @@ test_brand_and_display(void **state)
 	struct seen s;
 
 	(void)state;
-	scan_with("From: \"DocuSign 93978\" <docusign9959@bounce.ddns.net>\nSubject: doc\n\nx\n", NULL,
-		  NULL, &s);
+	scan_with("From: \"DocuSign 93978\" <docusign9959@bounce.ddns.net>\nSubject: doc\n\nx\n",
+		  NULL, NULL, &s);
 	assert_true(has(&s, "mail.sender.brand"));
-	scan_with("From: \"Binance Support\" <help@binance-help.example>\nSubject: kyc\n\nx\n", NULL,
-		  NULL, &s);
+	scan_with("From: \"Binance Support\" <help@binance-help.example>\nSubject: kyc\n\nx\n",
+		  NULL, NULL, &s);
 	assert_true(has(&s, "mail.sender.brand"));
 	/* The real one. */
 	scan_with("From: \"DocuSign\" <dse@docusign.net>\nSubject: doc\n\nx\n", NULL, NULL, &s);
 	assert_false(has(&s, "mail.sender.brand"));
 	/* A person who happens to share a brand word is no brand. */
-	scan_with("From: \"Ledger Smith and Partners LLP\" <a@smith.example>\nSubject: x\n\ny\n", NULL,
-		  NULL, &s);
+	scan_with("From: \"Ledger Smith and Partners LLP\" <a@smith.example>\nSubject: x\n\ny\n",
+		  NULL, NULL, &s);
 	assert_false(has(&s, "mail.sender.brand"));
-	scan_with("From: \"ceo@examplex.co.jp\" <boss@mailer.example>\nSubject: x\n\ny\n", NULL, NULL,
-		  &s);
+	scan_with("From: \"ceo@examplex.co.jp\" <boss@mailer.example>\nSubject: x\n\ny\n", NULL,
+		  NULL, &s);
 	assert_true(has(&s, "mail.sender.display_address"));
 	scan_with("From: \"bob@example.org\" <bob@example.org>\nSubject: x\n\ny\n", NULL, NULL, &s);
 	assert_false(has(&s, "mail.sender.display_address"));
@@ -142,12 +142,13 @@ test_confusable(void **state)
 
 	(void)state;
 	/* "Urgеnt" with U+0435 CYRILLIC SMALL LETTER IE */
-	scan_with("From: a@example.org\nSubject: =?UTF-8?B?VXJn0LVudDogeW91ciBkb2N1bWVudA==?=\n\nx\n",
-		  NULL, NULL, &s);
+	scan_with(
+	    "From: a@example.org\nSubject: =?UTF-8?B?VXJn0LVudDogeW91ciBkb2N1bWVudA==?=\n\nx\n",
+	    NULL, NULL, &s);
 	assert_true(has(&s, "mail.sender.confusable"));
 	/* Russian text stays quiet. */
-	scan_with("From: a@example.org\nSubject: =?UTF-8?B?0J/RgNC40LLQtdGCINC80LjRgA==?=\n\nx\n", NULL,
-		  NULL, &s);
+	scan_with("From: a@example.org\nSubject: =?UTF-8?B?0J/RgNC40LLQtdGCINC80LjRgA==?=\n\nx\n",
+		  NULL, NULL, &s);
 	assert_false(has(&s, "mail.sender.confusable"));
 }
 
@@ -157,12 +158,14 @@ test_reply_to_and_auth(void **state)
 	struct seen s;
 
 	(void)state;
-	scan_with("From: CFO <cfo@example.org>\nReply-To: cfo.office@gmail.com\nSubject: wire\n\nx\n",
-		  NULL, NULL, &s);
+	scan_with(
+	    "From: CFO <cfo@example.org>\nReply-To: cfo.office@gmail.com\nSubject: wire\n\nx\n",
+	    NULL, NULL, &s);
 	assert_true(has(&s, "mail.sender.reply_to"));
-	scan_with("From: a@example.org\nReply-To: list@lists.example.net\nList-Id: <l.example.net>\n"
-		  "Subject: x\n\ny\n",
-		  NULL, NULL, &s);
+	scan_with(
+	    "From: a@example.org\nReply-To: list@lists.example.net\nList-Id: <l.example.net>\n"
+	    "Subject: x\n\ny\n",
+	    NULL, NULL, &s);
 	assert_false(has(&s, "mail.sender.reply_to"));
 	scan_with("Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=x.example; "
 		  "dkim=none; dmarc=fail header.from=bank.example\n"
@@ -186,19 +189,21 @@ test_links(void **state)
 	struct ward_mail_report r;
 
 	(void)state;
-	r = scan_with("From: a@example.org\nSubject: verify\nContent-Type: text/html\n\n"
-		      "<a href=\"https://binance-kyc-verify.com/login\">https://www.binance.com/</a>\n"
-		      "<a href=\"http://3232235777/x\">here</a>\n"
-		      "<a href=\"https://www.binance.com@evil.example/\">log in</a>\n"
-		      "<a href=\"https://bit.ly/3abc\">more</a>\n",
-		      NULL, NULL, &s);
+	r = scan_with(
+	    "From: a@example.org\nSubject: verify\nContent-Type: text/html\n\n"
+	    "<a href=\"https://binance-kyc-verify.com/login\">https://www.binance.com/</a>\n"
+	    "<a href=\"http://3232235777/x\">here</a>\n"
+	    "<a href=\"https://www.binance.com@evil.example/\">log in</a>\n"
+	    "<a href=\"https://bit.ly/3abc\">more</a>\n",
+	    NULL, NULL, &s);
 	assert_true(has(&s, "mail.link.lookalike"));
 	assert_true(has(&s, "mail.link.text_mismatch"));
 	assert_true(has(&s, "mail.link.ip_literal"));
 	assert_true(has(&s, "mail.link.userinfo"));
 	assert_true(has(&s, "mail.link.shortener"));
 	assert_string_equal(r.verdict, "malicious");
-	assert_int_equal(r.n_urls, 5); /* the anchor text https://www.binance.com/ is a URL in the text too */
+	assert_int_equal(r.n_urls,
+			 5); /* the anchor text https://www.binance.com/ is a URL in the text too */
 	/* Matching text and target, and an ordinary link, are quiet. */
 	scan_with("From: a@example.org\nSubject: x\nContent-Type: text/html\n\n"
 		  "<a href=\"https://www.example.org/a\">www.example.org</a> "
@@ -218,9 +223,10 @@ test_form_and_lure(void **state)
 	struct ward_mail_report r;
 
 	(void)state;
-	scan_with("From: it@example.org\nSubject: mailbox\nContent-Type: text/html\n\n"
-		  "<form action=\"https://collect.example.net/p\"><input type=password name=p></form>\n",
-		  NULL, NULL, &s);
+	scan_with(
+	    "From: it@example.org\nSubject: mailbox\nContent-Type: text/html\n\n"
+	    "<form action=\"https://collect.example.net/p\"><input type=password name=p></form>\n",
+	    NULL, NULL, &s);
 	assert_true(has(&s, "mail.html.credential_form"));
 	r = scan_with("From: hr@example.org\nSubject: Job offer: senior engineer\n\n"
 		      "We are hiring, salary negotiable.\n",
@@ -240,11 +246,12 @@ test_attachment_artifacts(void **state)
 	(void)state;
 	/* "MZ" + padding: too small for a PE header, the type still says DOS/PE or data;
 	 * what matters here is the hash and the artifact record. */
-	r = scan_with("From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
-		      "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
-		      "see attached\n--b\nContent-Type: application/octet-stream; name=\"a.txt\"\n"
-		      "Content-Transfer-Encoding: base64\n\naGVsbG8K\n--b--\n",
-		      NULL, NULL, &s);
+	r = scan_with(
+	    "From: a@example.org\nSubject: x\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+	    "see attached\n--b\nContent-Type: application/octet-stream; name=\"a.txt\"\n"
+	    "Content-Transfer-Encoding: base64\n\naGVsbG8K\n--b--\n",
+	    NULL, NULL, &s);
 	assert_int_equal(r.n_attachments, 1);
 	assert_string_equal(r.attachments[0].name, "a.txt");
 	assert_int_equal(r.attachments[0].size, 6);
