@@ -6,9 +6,11 @@
 #ifndef WARD_CLI_H
 #define WARD_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ward/auth.h"
+#include "ward/buf.h"
 #include "ward/config.h"
 #include "ward/domain.h"
 #include "ward/output.h"
@@ -86,6 +88,20 @@ struct ward_mail_scanner *cli_mail_scanner(struct cli *c, struct ward_domain_db 
  * adding to the counts of messages and findings. */
 int cli_mail_scan_path(struct cli *c, struct ward_mail_scanner *s, struct ward_out *o,
 		       const char *path, unsigned long *messages, unsigned long *findings);
+
+/* Scans one message and writes its findings and verdict to o. */
+int cli_mail_scan_one(struct ward_mail_scanner *s, struct ward_out *o, struct ward_buf *art,
+		      const char *path, size_t index, const uint8_t *p, size_t n, int all_verdicts,
+		      unsigned long *findings, int *flagged);
+
+/* Several threads, one scanner each; output in reading order (cli/mail_pool.c). */
+struct mail_pool;
+struct mail_pool *mail_pool_new(struct cli *c, struct ward_mail_scanner *const *scanners, int n,
+				FILE *out, const struct ward_out *model, int all_verdicts);
+void mail_pool_submit(struct mail_pool *p, const char *path, size_t index, const uint8_t *data,
+		      size_t n);
+void mail_pool_finish(struct mail_pool *p, unsigned long *findings, unsigned long *flagged,
+		      unsigned long *errors);
 
 int cmd_mail(struct cli *c, int argc, char **argv);
 int cmd_domain(struct cli *c, int argc, char **argv);

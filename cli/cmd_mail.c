@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ward/error.h"
+#include "ward/i18n.h"
 #include "ward/mail_scan.h"
 #include "cli.h"
 
@@ -20,6 +22,7 @@ struct mail_run {
 	unsigned long messages, findings, flagged, errors;
 	struct ward_buf art;
 	int all_verdicts;
+	struct mail_pool *pool; /* when scanning with several threads */
 };
 
 static void
@@ -34,24 +37,33 @@ usage(FILE *fp)
 	      "      --internal DOMAINS       the organisation's own mail domains\n"
 	      "                               ([mail] internal_domains)\n"
 	      "      --quiet-clean            text output: no verdict line for clean messages\n"
+	      "      --threads N              scanning threads (default: the number of CPUs,\n"
+	      "                               at most 8); output order does not change\n"
 	      "  -c, --config FILE            read ward.conf\n",
 	      fp);
 }
 
+struct one_ctx {
+	struct ward_out *o;
+	unsigned long findings;
+};
+
 static void
 on_finding(void *ctx, const struct ward_finding *f)
 {
-	struct mail_run *r = ctx;
+	struct one_ctx *oc = ctx;
 
-	ward_out_finding(r->o, f);
-	r->findings++;
+	ward_out_finding(oc->o, f);
+	oc->findings++;
 }
 
-static int
-on_message(void *ctx, const char *path, size_t index, const uint8_t *p, size_t n)
+int
+cli_mail_scan_one(struct ward_mail_scanner *s, struct ward_out *o, struct ward_buf *art,
+		  const char *path, size_t index, const uint8_t *p, size_t n, int all_verdicts,
+		  unsigned long *findings, int *flagged)
 {
-	struct mail_run *r = ctx;
 	struct ward_mail_report rep;
+	struct one_ctx oc = {o, 0};
 	char name[4096];
 	int rc;
 
@@ -59,25 +71,42 @@ on_message(void *ctx, const char *path, size_t index, const uint8_t *p, size_t n
 		snprintf(name, sizeof(name), "%s#%zu", path, index + 1);
 	else
 		snprintf(name, sizeof(name), "%s", path);
-	rc = ward_mail_scan(r->s, p, n, name, index, on_finding, r, &rep);
+	rc = ward_mail_scan(s, p, n, name, index, on_finding, &oc, &rep);
+	*findings += oc.findings;
+	*flagged = rc == 0 && strcmp(rep.verdict, "clean") != 0;
+	if (rc < 0)
+		return rc;
+	if (ward_out_format(o) == WARD_FORMAT_JSON) {
+		ward_buf_reset(art);
+		ward_mail_report_artifacts(&rep, art);
+		ward_out_verdict(o, "mail", name, rep.verdict, rep.score, ward_buf_cstr(art));
+	} else if (ward_out_format(o) == WARD_FORMAT_TEXT &&
+		   (all_verdicts || strcmp(rep.verdict, "clean") != 0)) {
+		ward_out_verdict(o, "mail", name, rep.verdict, rep.score, NULL);
+	}
+	return 0;
+}
+
+static int
+on_message(void *ctx, const char *path, size_t index, const uint8_t *p, size_t n)
+{
+	struct mail_run *r = ctx;
+	int rc, flagged = 0;
+
 	r->messages++;
-	if (rc < 0) {
-		cli_error(r->c, "%s: %s", name, ward_strerror(rc));
-		r->errors++;
+	if (r->pool) {
+		mail_pool_submit(r->pool, path, index, p, n);
 		return 0;
 	}
-	if (strcmp(rep.verdict, "clean") != 0) {
+	rc = cli_mail_scan_one(r->s, r->o, &r->art, path, index, p, n, r->all_verdicts,
+			       &r->findings, &flagged);
+	if (rc < 0) {
+		cli_error(r->c, "%s: %s", path, ward_strerror(rc));
+		r->errors++;
+	}
+	if (flagged) {
 		r->flagged++;
 		r->c->found = 1;
-	}
-	if (ward_out_format(r->o) == WARD_FORMAT_JSON) {
-		ward_buf_reset(&r->art);
-		ward_mail_report_artifacts(&rep, &r->art);
-		ward_out_verdict(r->o, "mail", name, rep.verdict, rep.score,
-				 ward_buf_cstr(&r->art));
-	} else if (ward_out_format(r->o) == WARD_FORMAT_TEXT &&
-		   (r->all_verdicts || strcmp(rep.verdict, "clean") != 0)) {
-		ward_out_verdict(r->o, "mail", name, rep.verdict, rep.score, NULL);
 	}
 	return 0;
 }
@@ -162,8 +191,13 @@ cmd_mail(struct cli *c, int argc, char **argv)
 	    {"executives", required_argument, NULL, 'E'},
 	    {"internal", required_argument, NULL, 'I'},
 	    {"quiet-clean", no_argument, NULL, 'Q'},
+	    {"threads", required_argument, NULL, 'T'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct ward_mail_scanner *scanners[8] = {NULL};
+	long threads = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	int t;
 	struct ward_domain_db *db;
 	struct mail_run r;
 	struct timespec t0, t1;
@@ -197,6 +231,14 @@ cmd_mail(struct cli *c, int argc, char **argv)
 		case 'Q':
 			r.all_verdicts = 0;
 			break;
+		case 'T':
+			threads = strtol(optarg, &end, 10);
+			if (*end || threads < 1 || threads > 8) {
+				cli_error(c, "--threads: \"%s\" is not a number from 1 to 8",
+					  optarg);
+				return EXIT_ERROR;
+			}
+			break;
 		default:
 			usage(stderr);
 			return EXIT_ERROR;
@@ -209,16 +251,29 @@ cmd_mail(struct cli *c, int argc, char **argv)
 	if (!(db = cli_domain_db(c)))
 		return EXIT_ERROR;
 	r.c = c;
-	if (!(r.s = cli_mail_scanner(c, db, execs, internal))) {
+	/* The writer first: it sets up the message catalog the scanners look up. */
+	if (!(r.o = cli_output(c, stdout))) {
 		ward_domain_db_free(db);
 		return EXIT_ERROR;
 	}
-	if (!(r.o = cli_output(c, stdout))) {
-		ward_mail_scanner_free(r.s);
+	if (!(r.s = cli_mail_scanner(c, db, execs, internal))) {
+		ward_out_free(r.o);
 		ward_domain_db_free(db);
 		return EXIT_ERROR;
 	}
 	ward_buf_init(&r.art);
+	if (threads > 8)
+		threads = 8;
+	if (threads > 1) {
+		/* One scanner per thread; every message is looked up in the catalog by
+		 * now, so the threads only read it. */
+		scanners[0] = r.s;
+		for (t = 1; t < threads; t++)
+			if (!(scanners[t] = cli_mail_scanner(c, db, execs, internal)))
+				break;
+		ward_i18n_freeze();
+		r.pool = mail_pool_new(c, scanners, t, stdout, r.o, r.all_verdicts);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (; optind < argc; optind++) {
 		rc = ward_mail_read_path(argv[optind],
@@ -227,6 +282,8 @@ cmd_mail(struct cli *c, int argc, char **argv)
 		if (rc < 0)
 			cli_error(c, "%s: %s", argv[optind], ward_strerror(rc));
 	}
+	if (r.pool)
+		mail_pool_finish(r.pool, &r.findings, &r.flagged, &r.errors);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (ward_out_format(r.o) != WARD_FORMAT_TSV) {
 		char fl[32], er[32];
@@ -242,6 +299,8 @@ cmd_mail(struct cli *c, int argc, char **argv)
 		cli_error(c, "write error on standard output");
 	ward_out_free(r.o);
 	ward_buf_free(&r.art);
+	for (t = 1; t < 8; t++)
+		ward_mail_scanner_free(scanners[t]);
 	ward_mail_scanner_free(r.s);
 	ward_domain_db_free(db);
 	return c->failed ? EXIT_ERROR : c->found ? EXIT_FOUND : EXIT_CLEAN;

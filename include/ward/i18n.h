@@ -21,8 +21,17 @@ enum ward_lang ward_i18n_init(const char *lang);
 /* The language chosen by the last ward_i18n_init(). */
 enum ward_lang ward_i18n_lang(void);
 
-/* Japanese translation of msgid, or msgid itself when none. Borrowed, static. */
+/* Japanese translation of msgid, or msgid itself when none. Borrowed, static.
+ * Safe to call from several threads. */
 const char *ward_i18n_ja(const char *msgid);
+
+/*
+ * From now on ward_i18n_ja() only answers from the messages already looked
+ * up and returns anything else unchanged: call it after looking up every
+ * message a run can print, before starting threads, so no thread changes the
+ * environment while another reads it.
+ */
+void ward_i18n_freeze(void);
 
 /* Translation of msgid into lang. */
 const char *ward_i18n_get(const char *msgid, enum ward_lang lang);

@@ -24,6 +24,9 @@ int ward_format_parse(const char *s, enum ward_format *out);
 /* A writer on fp (not closed by ward_out_free). color: use ANSI colours in text. */
 struct ward_out *ward_out_new(FILE *fp, enum ward_format fmt, enum ward_lang lang, int color);
 void ward_out_free(struct ward_out *o);
+/* A writer on fp with model's format, language and colours (e.g. one per worker
+ * thread writing into a memory stream). */
+struct ward_out *ward_out_new_like(FILE *fp, const struct ward_out *model);
 enum ward_format ward_out_format(const struct ward_out *o);
 
 void ward_out_finding(struct ward_out *o, const struct ward_finding *f);

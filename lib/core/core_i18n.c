@@ -10,6 +10,7 @@
 #include <libintl.h>
 #include <locale.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +33,31 @@ extern int _nl_msg_cat_cntr;
 static enum ward_lang chosen = WARD_LANG_EN;
 static int bound;
 
-#define CACHE_SIZE 256
+/*
+ * Translations already looked up, keyed by content (arguments live in
+ * reused buffers, so a pointer says nothing). Lookups switch LANGUAGE, which
+ * is process-wide: they are serialised, and once ward_i18n_freeze() has been
+ * called (before worker threads start) only the table is read.
+ */
+#define CACHE_SIZE 512
 static struct {
-	const char *msgid;
+	char *msgid; /* own copy */
+	uint64_t hash;
 	const char *ja;
 } cache[CACHE_SIZE];
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static int frozen;
+static int inited; /* ward_i18n_init() ran: the locale can reach the catalog */
+
+static uint64_t
+text_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
 
 static int
 has_catalog(const char *dir)
@@ -102,6 +123,7 @@ ward_i18n_init(const char *lang)
 	/* Character classes stay ASCII: ward parses bytes, not locale text. */
 	setlocale(LC_CTYPE, "C.UTF-8");
 	bind_catalog();
+	inited = 1;
 	if (lang && strcmp(lang, "ja") == 0)
 		chosen = WARD_LANG_JA;
 	else if (lang && strcmp(lang, "en") == 0)
@@ -120,15 +142,24 @@ ward_i18n_lang(void)
 const char *
 ward_i18n_ja(const char *msgid)
 {
-	size_t i = ((uintptr_t)msgid >> 3) % CACHE_SIZE, n;
+	uint64_t h = text_hash(msgid);
+	size_t i = (size_t)(h % CACHE_SIZE), n;
 	char *saved = NULL;
 	const char *old, *tr;
 
+	pthread_mutex_lock(&cache_lock);
 	for (n = 0; n < CACHE_SIZE; n++, i = (i + 1) % CACHE_SIZE) {
-		if (cache[i].msgid == msgid)
-			return cache[i].ja;
 		if (!cache[i].msgid)
 			break;
+		if (cache[i].hash == h && strcmp(cache[i].msgid, msgid) == 0) {
+			tr = cache[i].ja;
+			pthread_mutex_unlock(&cache_lock);
+			return tr;
+		}
+	}
+	if (frozen) { /* not a known message: returned as it is */
+		pthread_mutex_unlock(&cache_lock);
+		return msgid;
 	}
 	bind_catalog();
 	old = getenv("LANGUAGE");
@@ -144,11 +175,25 @@ ward_i18n_ja(const char *msgid)
 		unsetenv("LANGUAGE");
 	}
 	++_nl_msg_cat_cntr;
-	if (n < CACHE_SIZE) {
-		cache[i].msgid = msgid;
-		cache[i].ja = tr;
+	/* Before ward_i18n_init() the C locale hides the catalog: nothing is kept. */
+	if (inited && n < CACHE_SIZE && (cache[i].msgid = strdup(msgid)) != NULL) {
+		cache[i].hash = h;
+		/* dgettext returns msgid itself when there is no translation */
+		cache[i].ja = tr == msgid ? cache[i].msgid : tr;
+		tr = cache[i].ja;
+	} else if (tr == msgid) {
+		tr = msgid;
 	}
+	pthread_mutex_unlock(&cache_lock);
 	return tr;
+}
+
+void
+ward_i18n_freeze(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	frozen = 1;
+	pthread_mutex_unlock(&cache_lock);
 }
 
 const char *

@@ -52,6 +52,12 @@ ward_out_new(FILE *fp, enum ward_format fmt, enum ward_lang lang, int color)
 	return o;
 }
 
+struct ward_out *
+ward_out_new_like(FILE *fp, const struct ward_out *model)
+{
+	return ward_out_new(fp, model->fmt, model->lang, model->color);
+}
+
 int
 ward_out_flush(struct ward_out *o)
 {
@@ -200,6 +206,21 @@ finding_tsv(struct ward_out *o, const struct ward_finding *f, const char *msg)
 	ward_buf_addc(b, '\n');
 }
 
+/* A fixed phrase ("another domain"): lower-case words only. Names, addresses and
+ * URLs never are, and are never looked up. */
+static int
+is_phrase(const char *s)
+{
+	size_t n = 0;
+
+	if (!s || !*s)
+		return 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') || s[n] == ' ' || s[n] == '-') || n > 48)
+			return 0;
+	return 1;
+}
+
 void
 ward_out_finding(struct ward_out *o, const struct ward_finding *f)
 {
@@ -212,8 +233,7 @@ ward_out_finding(struct ward_out *o, const struct ward_finding *f)
 		const char *args_ja[WARD_FINDING_MAX_ARGS];
 		size_t i;
 		for (i = 0; i < f->n_args && i < WARD_FINDING_MAX_ARGS; i++)
-			args_ja[i] =
-			    f->args[i] && f->args[i][0] ? ward_i18n_ja(f->args[i]) : f->args[i];
+			args_ja[i] = is_phrase(f->args[i]) ? ward_i18n_ja(f->args[i]) : f->args[i];
 		ward_i18n_format(ja, sizeof(ja), ward_i18n_ja(f->check->message), args_ja, i);
 	} else
 		ja[0] = '\0';

@@ -83,5 +83,6 @@ extern const char *const mail_builtin_filehosts[];
 extern const char *const mail_builtin_hosting[];
 /* Impersonated organisations: "display name|domain domain ...", NULL-terminated. */
 extern const char *const mail_builtin_brands[];
+extern const char *const mail_phrases[];
 
 #endif

@@ -249,17 +249,6 @@ link_found(void *ctx, const char *url, size_t n, const char *text, size_t tn, co
 	}
 }
 
-static int
-has_ci(const char *s, size_t n, const char *needle)
-{
-	size_t k = strlen(needle), i;
-
-	for (i = 0; i + k <= n; i++)
-		if (strncasecmp(s + i, needle, k) == 0)
-			return 1;
-	return 0;
-}
-
 struct form_ctx {
 	char action[256];
 };
@@ -282,10 +271,11 @@ check_form(struct ward_mail_scanner *s, const struct ward_mail_part *part)
 {
 	struct form_ctx fc;
 
-	if (!has_ci(part->text, part->text_len, "<form") ||
-	    !(has_ci(part->text, part->text_len, "type=\"password\"") ||
-	      has_ci(part->text, part->text_len, "type='password'") ||
-	      has_ci(part->text, part->text_len, "type=password")))
+	/* part->text is NUL-terminated; a form without a password field is no lure. */
+	if (!strcasestr(part->text, "<form") || !strcasestr(part->text, "password"))
+		return;
+	if (!strcasestr(part->text, "type=\"password\"") &&
+	    !strcasestr(part->text, "type='password'") && !strcasestr(part->text, "type=password"))
 		return;
 	memset(&fc, 0, sizeof(fc));
 	ward_url_scan_html(part->text, part->text_len, form_action, &fc);

@@ -119,3 +119,26 @@ const char *const mail_builtin_brands[] = {
     "eTax|e-tax.nta.go.jp nta.go.jp",
     NULL,
 };
+
+/* Every phrase passed as a message argument (N_ in the checks), looked up in the
+ * message catalog once when a scanner is made. */
+const char *const mail_phrases[] = {
+    "free-mail address",
+    "another domain",
+    "no domain",
+    "no registrable domain",
+    "sender name",
+    "subject",
+    "written in disguise",
+    "no host name",
+    "a site anyone can publish",
+    "a shared document",
+    "HTML body",
+    "the page itself",
+    "job offer",
+    "partnership",
+    "urgent payment",
+    "account verification",
+    "wallet secrets",
+    NULL,
+};

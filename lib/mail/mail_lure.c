@@ -4,7 +4,7 @@
  * Japanese. Wording alone proves nothing, so this is a weak signal that
  * only tips a message already carrying something else.
  */
-#include <ctype.h>
+#define _GNU_SOURCE /* memmem */
 #include <string.h>
 
 #include "mail_internal.h"
@@ -73,39 +73,45 @@ static const struct lure lures[] = {
     {N_("wallet secrets"), wallet},
 };
 
-/* Case-insensitive (ASCII) substring search. */
-static int
-contains(const char *hay, size_t n, const char *needle)
+/* Appends p[0..n) lower-cased (ASCII letters only; UTF-8 passes through). */
+static void
+add_lower(struct ward_buf *b, const char *p, size_t n)
 {
-	size_t k = strlen(needle), i;
-	unsigned char first = (unsigned char)tolower((unsigned char)needle[0]);
+	size_t i, at = b->len;
 
-	for (i = 0; i + k <= n; i++)
-		if ((unsigned char)tolower((unsigned char)hay[i]) == first &&
-		    strncasecmp(hay + i, needle, k) == 0)
-			return 1;
-	return 0;
+	ward_buf_add(b, p, n);
+	if (ward_buf_failed(b))
+		return;
+	for (i = at; i < b->len; i++)
+		if (b->p[i] >= 'A' && b->p[i] <= 'Z')
+			b->p[i] = (char)(b->p[i] - 'A' + 'a');
 }
 
 void
 mail_check_lure(struct ward_mail_scanner *s, const struct ward_mail *m)
 {
+	struct ward_buf *b = &s->scratch;
 	size_t i, j, k;
 
+	/* The subject and the first 16 KB of each text part, lower-cased once;
+	 * every phrase is then one memmem over it. */
+	ward_buf_reset(b);
+	if (m->subject)
+		add_lower(b, m->subject, strlen(m->subject));
+	for (k = 0; k < m->n_parts && b->len < 65536; k++) {
+		const struct ward_mail_part *p = &m->parts[k];
+		if (p->text && !p->filename) {
+			ward_buf_addc(b, '\n');
+			add_lower(b, p->text, p->text_len < 16384 ? p->text_len : 16384);
+		}
+	}
+	if (ward_buf_failed(b) || b->len == 0)
+		return;
 	for (i = 0; i < sizeof(lures) / sizeof(lures[0]); i++) {
 		const char *hit = NULL;
-		for (j = 0; lures[i].phrases[j] && !hit; j++) {
-			const char *ph = lures[i].phrases[j];
-			if (m->subject && contains(m->subject, strlen(m->subject), ph))
-				hit = ph;
-			for (k = 0; k < m->n_parts && !hit; k++) {
-				const struct ward_mail_part *p = &m->parts[k];
-				if (p->text && !p->filename &&
-				    contains(p->text, p->text_len < 16384 ? p->text_len : 16384,
-					     ph))
-					hit = ph;
-			}
-		}
+		for (j = 0; lures[i].phrases[j] && !hit; j++)
+			if (memmem(b->p, b->len, lures[i].phrases[j], strlen(lures[i].phrases[j])))
+				hit = lures[i].phrases[j];
 		/* One finding per theme; the check still counts once. */
 		if (hit)
 			mail_report(s, &ward_check_mail_lure, "body", "text", lures[i].theme, NULL,

@@ -11,6 +11,7 @@
 #include <unicode/uspoof.h>
 
 #include "ward/error.h"
+#include "ward/i18n.h"
 #include "limits.h"
 #include "mail_internal.h"
 
@@ -189,6 +190,13 @@ ward_mail_scanner_new(const struct ward_mail_scan_config *c)
 		if (ward_strmap_put(s->brands, folded, strlen(folded), (uint32_t)i + 1) < 0)
 			goto fail;
 	}
+	/* Look every message up once now, so worker threads only read the table. */
+	for (i = 0; ward_mail_checks[i]; i++)
+		ward_i18n_ja(ward_mail_checks[i]->message);
+	for (i = 0; ward_file_checks[i]; i++)
+		ward_i18n_ja(ward_file_checks[i]->message);
+	for (i = 0; mail_phrases[i]; i++)
+		ward_i18n_ja(mail_phrases[i]);
 	s->spoof = uspoof_open(&err);
 	if (U_FAILURE(err))
 		goto fail;
