@@ -13,7 +13,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	enum ward_scan_kind k = ward_scan_sniff(data, size, "fuzz.txt");
 
-	if ((unsigned)k > WARD_SCAN_EMPTY || (size == 0) != (k == WARD_SCAN_EMPTY))
+	if ((unsigned)k > WARD_SCAN_MAIL || (size == 0) != (k == WARD_SCAN_EMPTY))
 		__builtin_trap();
 	(void)ward_scan_kind_name(k);
 	return 0;
