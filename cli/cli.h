@@ -103,7 +103,16 @@ void mail_pool_submit(struct mail_pool *p, const char *path, size_t index, const
 void mail_pool_finish(struct mail_pool *p, unsigned long *findings, unsigned long *flagged,
 		      unsigned long *errors);
 
+struct cli_files;
+/* The file scanner of ward scan (one thread), set up from ward.conf. */
+struct cli_files *cli_files_new(struct cli *c, struct ward_domain_db *db);
+void cli_files_free(struct cli_files *f);
+/* Scans one file with f, adding to the count of findings; returns how many. */
+int cli_files_scan_one(struct cli *c, struct cli_files *f, struct ward_out *o, const char *path,
+		       unsigned long *findings);
+
 int cmd_mail(struct cli *c, int argc, char **argv);
+int cmd_files(struct cli *c, int argc, char **argv);
 int cmd_domain(struct cli *c, int argc, char **argv);
 int cmd_auth(struct cli *c, int argc, char **argv);
 int cmd_scan(struct cli *c, int argc, char **argv);

@@ -23,6 +23,8 @@ struct scan_state {
 	struct ward_domain_db *db;
 	struct ward_out *o;
 	struct ward_mail_scanner *mail; /* set up on the first message */
+	struct cli_files *fscan;	/* set up on the first other file */
+	int files_failed;
 	unsigned long items, hits, bad, files, skipped;
 };
 
@@ -57,6 +59,15 @@ scan_file(struct scan_state *s, const char *path)
 	} else if (kind == WARD_SCAN_DOMAINS || kind == WARD_SCAN_AUTH || kind == WARD_SCAN_MAIL) {
 		cli_error(s->c, "stdin: use ward domain scan -, ward auth scan or ward mail scan - "
 				"for a stream");
+	} else if (kind != WARD_SCAN_EMPTY && fp != stdin) {
+		/* Anything else: keys, IOC hashes, YARA, documents, download origins. */
+		if (!s->fscan && !s->files_failed && !(s->fscan = cli_files_new(s->c, s->db)))
+			s->files_failed = 1;
+		if (s->fscan) {
+			cli_files_scan_one(s->c, s->fscan, s->o, path, &s->hits);
+			s->items++;
+		} else
+			s->skipped++;
 	} else if (kind != WARD_SCAN_EMPTY) {
 		s->skipped++;
 		cli_warn(s->c, "%s: not a kind of input ward scans yet, skipped", path);
@@ -187,6 +198,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		cli_error(c, "write error on standard output");
 	ward_out_free(s.o);
 	ward_mail_scanner_free(s.mail);
+	cli_files_free(s.fscan);
 	ward_domain_db_free(s.db);
 	return c->failed ? EXIT_ERROR : c->found ? EXIT_FOUND : EXIT_CLEAN;
 }

@@ -10,6 +10,8 @@
 #include "ward/auth.h"
 #include "ward/domain.h"
 #include "ward/file.h"
+#include "ward/files.h"
+#include "ward/keys.h"
 #include "ward/mail_scan.h"
 #include "ward/i18n.h"
 #include "cli.h"
@@ -28,6 +30,8 @@ usage(FILE *fp)
 	      "  domain scan [FILE|-]    classify one host name per line\n"
 	      "  auth scan FILE...       find login attacks in authentication logs\n"
 	      "  mail scan PATH...       judge mail: .eml, mbox, Maildir, directories, -\n"
+	      "  files scan PATH...      find malware (IOC hashes, YARA), exposed keys and seed\n"
+	      "                          phrases, and downloads from look-alike domains\n"
 	      "  checks                  list every check with its countermeasure\n"
 	      "  config                  print the effective configuration\n"
 	      "common options: --format json|text|tsv, --lang en|ja, --color auto|always|never,\n"
@@ -87,6 +91,16 @@ cmd_checks(struct cli *c, int argc, char **argv)
 		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
 		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
 	}
+	for (i = 0; ward_key_checks[i]; i++) {
+		const struct ward_check *k = ward_key_checks[i];
+		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
+		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
+	}
+	for (i = 0; ward_files_checks[i]; i++) {
+		const struct ward_check *k = ward_files_checks[i];
+		printf("%-30s %-8s %-5s %-10s %s\n", k->id, ward_severity_name(k->severity),
+		       k->countermeasure, k->attack, ward_i18n_get(k->message, lang));
+	}
 	return EXIT_CLEAN;
 }
 
@@ -138,6 +152,8 @@ main(int argc, char **argv)
 		rc = cmd_domain(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "mail"))
 		rc = cmd_mail(&c, argc - i, argv + i);
+	else if (!strcmp(argv[i], "files"))
+		rc = cmd_files(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "auth"))
 		rc = cmd_auth(&c, argc - i, argv + i);
 	else if (!strcmp(argv[i], "scan"))

@@ -63,4 +63,27 @@
 #define WARD_LIMIT_HTML_MEMORY_BASE (64u * 1024 * 1024)
 #define WARD_LIMIT_HTML_MEMORY_RATIO 16u
 
+/* Directory nesting walked by ward files scan; deeper ones are reported. */
+#define WARD_LIMIT_WALK_DEPTH 64
+/* Files in flight between the walker, the workers and the output. */
+#define WARD_LIMIT_FILES_WINDOW 256
+/* Seconds YARA may spend on one file. */
+#define WARD_LIMIT_YARA_TIMEOUT 10
+/* Entries in one SHA-256 IOC set. */
+#define WARD_LIMIT_IOC_HASHES 10000000u
+
+/* A download-origin record read whole: a Zone.Identifier stream, an
+ * AppleDouble "._" file, or one origin extended attribute; larger ones are
+ * rejected with WARD_ELIMIT. */
+#define WARD_LIMIT_ORIGIN_SIZE (1024u * 1024)
+/* Entries of an AppleDouble table, attributes of its ATTR block, and
+ * objects one property list read may visit (kMDItemWhereFroms holds a few). */
+#define WARD_LIMIT_ORIGIN_ENTRIES 256
+/* Nesting of arrays in a property list. */
+#define WARD_LIMIT_PLIST_DEPTH 8
+
+/* A JSON file read as a possible Ethereum keystore (real ones are under
+ * 1 KB); larger JSON files are not handed to the parser as keystores. */
+#define WARD_LIMIT_KEYSTORE_SIZE (64u * 1024)
+
 #endif

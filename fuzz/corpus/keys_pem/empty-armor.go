@@ -1,0 +1,2 @@
+const hdr = "-----BEGIN OPENSSH PRIVATE KEY-----"
+const ftr = "-----END OPENSSH PRIVATE KEY-----"

@@ -1,0 +1,447 @@
+/*
+ * YARA through libyara: rule files and directories are compiled once per run
+ * (or taken from a cache of compiled rules keyed by every rule file's path,
+ * size and modification time), shared read-only by all threads, and each
+ * thread scans with its own YR_SCANNER. Each rule file gets its own
+ * namespace, named after the file, so that rule sets written apart never
+ * clash on a rule name and a match can say which file it came from. Rules
+ * may use the external variables filename, filepath, extension, filetype
+ * and owner, as THOR and LOKI rule sets do; ward sets the first three.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yara.h>
+
+#include "ward/error.h"
+#include "ward/files.h"
+#include "files_internal.h"
+
+#define MAX_RULE_FILES 100000
+
+struct ward_yara {
+	YR_RULES *rules;
+	int from_cache;
+};
+
+struct ward_yara_scanner {
+	YR_SCANNER *sc;
+	ward_yara_match_fn fn;
+	void *ctx;
+};
+
+struct flist {
+	char **v;
+	size_t n, cap;
+};
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc;
+
+static void
+init_yara(void)
+{
+	init_rc = yr_initialize();
+}
+
+static int
+flist_add(struct flist *l, const char *path)
+{
+	if (l->n >= MAX_RULE_FILES)
+		return WARD_ELIMIT;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 32;
+		char **v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return WARD_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	if (!(l->v[l->n] = strdup(path)))
+		return WARD_ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static void
+flist_free(struct flist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+is_rule_file(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot && (!strcmp(dot, ".yar") || !strcmp(dot, ".yara"));
+}
+
+/* Rule files under dir, recursively, in sorted order. */
+static int
+collect_dir(struct flist *l, const char *dir, int depth)
+{
+	struct flist here = {0};
+	DIR *d;
+	struct dirent *e;
+	size_t i;
+	int rc = 0;
+
+	if (depth > 32)
+		return 0;
+	if (!(d = opendir(dir)))
+		return errno == ENOENT ? WARD_ENOTFOUND : WARD_EIO;
+	while ((e = readdir(d)) && rc == 0) {
+		char path[4096];
+		struct stat st;
+		if (e->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue;
+		if (stat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && is_rule_file(e->d_name)))
+			rc = flist_add(&here, path);
+	}
+	closedir(d);
+	if (here.n)
+		qsort(here.v, here.n, sizeof(*here.v), cmp_str);
+	for (i = 0; i < here.n && rc == 0; i++) {
+		struct stat st;
+		if (stat(here.v[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc = collect_dir(l, here.v[i], depth + 1);
+		else
+			rc = flist_add(l, here.v[i]);
+	}
+	flist_free(&here);
+	return rc;
+}
+
+static int
+collect(struct flist *l, const char *paths)
+{
+	const char *p = paths;
+	int rc = 0;
+
+	while (*p && rc == 0) {
+		char path[4096];
+		size_t len = strcspn(p, ",");
+		const char *q = p;
+		struct stat st;
+		size_t m = len;
+		p += len;
+		if (*p == ',')
+			p++;
+		while (m && (*q == ' ' || *q == '\t'))
+			q++, m--;
+		while (m && (q[m - 1] == ' ' || q[m - 1] == '\t'))
+			m--;
+		if (m == 0 || m >= sizeof(path))
+			continue;
+		memcpy(path, q, m);
+		path[m] = '\0';
+		if (stat(path, &st) < 0)
+			return WARD_ENOTFOUND;
+		if (S_ISDIR(st.st_mode))
+			rc = collect_dir(l, path, 0);
+		else
+			rc = flist_add(l, path);
+	}
+	return rc;
+}
+
+/* The cache file for these rule files: a digest of their paths, sizes and mtimes. */
+static int
+cache_path(const struct flist *l, const char *dir, char *out, size_t size)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char d[32];
+	unsigned int dl = 0;
+	char hex[33];
+	size_t i;
+
+	if (!md)
+		return WARD_ENOMEM;
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestUpdate(md, YR_VERSION, strlen(YR_VERSION));
+	for (i = 0; i < l->n; i++) {
+		struct stat st;
+		char abs[4096], line[4096 + 64];
+		if (stat(l->v[i], &st) < 0) {
+			EVP_MD_CTX_free(md);
+			return WARD_ENOTFOUND;
+		}
+		if (!realpath(l->v[i], abs))
+			files_copy(abs, sizeof(abs), l->v[i]);
+		snprintf(line, sizeof(line), "%s\n%lld\n%lld.%09ld\n", abs, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		EVP_DigestUpdate(md, line, strlen(line));
+	}
+	EVP_DigestFinal_ex(md, d, &dl);
+	EVP_MD_CTX_free(md);
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	if (snprintf(out, size, "%s/yara-%s.yarc", dir, hex) >= (int)size)
+		return WARD_ELIMIT;
+	return 0;
+}
+
+struct cb_ctx {
+	ward_yara_error_fn fn;
+	void *ctx;
+	int errors;
+};
+
+static void
+compile_cb(int level, const char *file, int line, const YR_RULE *rule, const char *msg, void *user)
+{
+	struct cb_ctx *c = user;
+
+	(void)rule;
+	if (level == YARA_ERROR_LEVEL_ERROR)
+		c->errors++;
+	if (c->fn)
+		c->fn(c->ctx, level != YARA_ERROR_LEVEL_ERROR, file ? file : "", line, msg);
+}
+
+static void
+mkdirs(const char *dir)
+{
+	char tmp[4096];
+	char *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", dir) >= (int)sizeof(tmp))
+		return;
+	for (p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(tmp, 0700);
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int
+compile(const struct flist *l, struct cb_ctx *cb, YR_RULES **out)
+{
+	YR_COMPILER *comp = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (yr_compiler_create(&comp) != ERROR_SUCCESS)
+		return WARD_ELIB;
+	yr_compiler_set_callback(comp, compile_cb, cb);
+	yr_compiler_define_string_variable(comp, "filename", "");
+	yr_compiler_define_string_variable(comp, "filepath", "");
+	yr_compiler_define_string_variable(comp, "extension", "");
+	yr_compiler_define_string_variable(comp, "filetype", "");
+	yr_compiler_define_string_variable(comp, "owner", "");
+	for (i = 0; i < l->n; i++) {
+		FILE *fp = fopen(l->v[i], "r");
+		if (!fp) {
+			if (cb->fn)
+				cb->fn(cb->ctx, 0, l->v[i], 0, strerror(errno));
+			rc = WARD_ENOTFOUND;
+			goto out;
+		}
+		yr_compiler_add_file(comp, fp, base_name(l->v[i]), l->v[i]);
+		fclose(fp);
+		/* libyara cannot go on once a file failed. */
+		if (cb->errors) {
+			rc = WARD_EFORMAT;
+			goto out;
+		}
+	}
+	if (yr_compiler_get_rules(comp, out) != ERROR_SUCCESS)
+		rc = WARD_ELIB;
+out:
+	yr_compiler_destroy(comp);
+	return rc;
+}
+
+int
+ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, void *ctx,
+	       struct ward_yara **out)
+{
+	struct flist l = {0};
+	struct cb_ctx cb = {fn, ctx, 0};
+	struct ward_yara *y = NULL;
+	char cpath[4200];
+	int rc, cached = 0;
+
+	*out = NULL;
+	pthread_once(&init_once, init_yara);
+	if (init_rc != ERROR_SUCCESS)
+		return WARD_ELIB;
+	if ((rc = collect(&l, paths ? paths : "")) < 0)
+		goto out;
+	if (l.n == 0) {
+		rc = WARD_ENOTFOUND;
+		goto out;
+	}
+	if (!(y = calloc(1, sizeof(*y)))) {
+		rc = WARD_ENOMEM;
+		goto out;
+	}
+	if (cache_dir && cache_path(&l, cache_dir, cpath, sizeof(cpath)) == 0) {
+		cached = 1;
+		if (yr_rules_load(cpath, &y->rules) == ERROR_SUCCESS) {
+			y->from_cache = 1;
+			goto out;
+		}
+		y->rules = NULL;
+	}
+	if ((rc = compile(&l, &cb, &y->rules)) < 0)
+		goto out;
+	if (cached) {
+		char tmp[4300];
+		mkdirs(cache_dir);
+		snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", cpath, (long)getpid());
+		if (yr_rules_save(y->rules, tmp) == ERROR_SUCCESS && rename(tmp, cpath) == 0)
+			;
+		else
+			unlink(tmp);
+	}
+out:
+	flist_free(&l);
+	if (rc < 0) {
+		ward_yara_free(y);
+		return rc;
+	}
+	*out = y;
+	return 0;
+}
+
+void
+ward_yara_free(struct ward_yara *y)
+{
+	if (!y)
+		return;
+	if (y->rules)
+		yr_rules_destroy(y->rules);
+	free(y);
+}
+
+unsigned
+ward_yara_rule_count(const struct ward_yara *y)
+{
+	const YR_RULE *r;
+	unsigned n = 0;
+
+	if (!y || !y->rules)
+		return 0;
+	yr_rules_foreach(y->rules, r) n++;
+	return n;
+}
+
+int
+ward_yara_from_cache(const struct ward_yara *y)
+{
+	return y ? y->from_cache : 0;
+}
+
+static int
+scan_cb(YR_SCAN_CONTEXT *sctx, int msg, void *data, void *user)
+{
+	struct ward_yara_scanner *s = user;
+	const YR_RULE *rule = data;
+	const char *tag;
+	char tags[256];
+	size_t n = 0;
+
+	(void)sctx;
+	if (msg != CALLBACK_MSG_RULE_MATCHING)
+		return CALLBACK_CONTINUE;
+	tags[0] = '\0';
+	yr_rule_tags_foreach(rule, tag)
+	{
+		int w = snprintf(tags + n, sizeof(tags) - n, "%s%s", n ? " " : "", tag);
+		if (w < 0 || (size_t)w >= sizeof(tags) - n)
+			break;
+		n += (size_t)w;
+	}
+	if (s->fn && s->fn(s->ctx, rule->identifier, rule->ns ? rule->ns->name : "", tags))
+		return CALLBACK_ABORT;
+	return CALLBACK_CONTINUE;
+}
+
+struct ward_yara_scanner *
+ward_yara_scanner_new(struct ward_yara *y, int timeout)
+{
+	struct ward_yara_scanner *s;
+
+	if (!y || !y->rules || !(s = calloc(1, sizeof(*s))))
+		return NULL;
+	if (yr_scanner_create(y->rules, &s->sc) != ERROR_SUCCESS) {
+		free(s);
+		return NULL;
+	}
+	yr_scanner_set_callback(s->sc, scan_cb, s);
+	yr_scanner_set_flags(s->sc, SCAN_FLAGS_FAST_MODE);
+	if (timeout > 0)
+		yr_scanner_set_timeout(s->sc, timeout);
+	return s;
+}
+
+void
+ward_yara_scanner_free(struct ward_yara_scanner *s)
+{
+	if (!s)
+		return;
+	yr_scanner_destroy(s->sc);
+	free(s);
+}
+
+void
+files_yara_set_name(struct ward_yara_scanner *s, const char *path)
+{
+	const char *base = base_name(path), *dot = strrchr(base, '.');
+
+	yr_scanner_define_string_variable(s->sc, "filename", base);
+	yr_scanner_define_string_variable(s->sc, "filepath", path);
+	yr_scanner_define_string_variable(s->sc, "extension", dot ? dot : "");
+}
+
+int
+ward_yara_scan(struct ward_yara_scanner *s, const uint8_t *p, size_t n, ward_yara_match_fn fn,
+	       void *ctx)
+{
+	int rc;
+
+	if (!s)
+		return WARD_EINVAL;
+	s->fn = fn;
+	s->ctx = ctx;
+	rc = yr_scanner_scan_mem(s->sc, p, n);
+	s->fn = NULL;
+	s->ctx = NULL;
+	if (rc == ERROR_SUCCESS || rc == ERROR_CALLBACK_ERROR)
+		return 0;
+	return rc == ERROR_SCAN_TIMEOUT ? WARD_ELIMIT : WARD_ELIB;
+}
