@@ -275,8 +275,8 @@ load_stix(struct ward_ioc_set *s, const uint8_t *p, size_t n, const char *source
 	}
 	root = json_loadb((const char *)p, n, 0, &err);
 	if (!root) {
-		snprintf(rep->message, sizeof(rep->message), "bad JSON at line %d: %.100s", err.line,
-			 err.text);
+		snprintf(rep->message, sizeof(rep->message), "bad JSON at line %d: %.100s",
+			 err.line, err.text);
 		return WARD_EFORMAT;
 	}
 	objs = json_object_get(root, "objects");

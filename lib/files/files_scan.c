@@ -353,7 +353,8 @@ judge_origin(struct ward_files_worker *w, struct files_report *rep, const struct
 			: rank == 2 ? &ward_check_files_origin_lookalike
 				    : &ward_check_files_origin_new;
 		files_copy(best_url, sizeof(best_url), o->urls[i]);
-		files_copy(best_host, sizeof(best_host), r->name.unicode[0] ? r->name.unicode : host);
+		files_copy(best_host, sizeof(best_host),
+			   r->name.unicode[0] ? r->name.unicode : host);
 		if (r->n_hits) {
 			const struct ward_domain_hit *h = &r->hits[0];
 			snprintf(evidence, sizeof(evidence), "%s%s%s%s%s", h->check->id,
@@ -363,7 +364,8 @@ judge_origin(struct ward_files_worker *w, struct files_report *rep, const struct
 				snprintf(evidence, sizeof(evidence), "%s: %s", h->check->id,
 					 h->ref);
 		} else {
-			files_copy(evidence, sizeof(evidence), ward_domain_verdict_name(r->verdict));
+			files_copy(evidence, sizeof(evidence),
+				   ward_domain_verdict_name(r->verdict));
 		}
 	}
 	if (check) {
