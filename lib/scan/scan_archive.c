@@ -261,10 +261,17 @@ field(const uint8_t *p, size_t len, unsigned base)
 	return v;
 }
 
+/* Every byte a digit of base (checked one by one: a long field overflows
+ * field(), and "ffff..." would read as its error value). */
 static int
 all_digits(const uint8_t *p, size_t len, unsigned base)
 {
-	return field(p, len, base) != ~0ull;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (field(p + i, 1, base) == ~0ull)
+			return 0;
+	return 1;
 }
 
 /*
