@@ -93,16 +93,16 @@ mail_check_lure(struct ward_mail_scanner *s, const struct ward_mail *m)
 	struct ward_buf *b = &s->scratch;
 	size_t i, j, k;
 
-	/* The subject and the first 16 KB of each text part, lower-cased once;
-	 * every phrase is then one memmem over it. */
+	/* The subject and the start of the text parts (16 KB in all: a lure says
+	 * what it wants early), lower-cased once; every phrase is then one memmem. */
 	ward_buf_reset(b);
 	if (m->subject)
 		add_lower(b, m->subject, strlen(m->subject));
-	for (k = 0; k < m->n_parts && b->len < 65536; k++) {
+	for (k = 0; k < m->n_parts && b->len < 16384; k++) {
 		const struct ward_mail_part *p = &m->parts[k];
 		if (p->text && !p->filename) {
 			ward_buf_addc(b, '\n');
-			add_lower(b, p->text, p->text_len < 16384 ? p->text_len : 16384);
+			add_lower(b, p->text, p->text_len < 16384 - b->len ? p->text_len : 16384 - b->len);
 		}
 	}
 	if (ward_buf_failed(b) || b->len == 0)
