@@ -217,6 +217,31 @@ test_links(void **state)
 }
 
 static void
+test_reputation_and_hosting(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	/* Built-in IOC domain, a block-listed one and a newly registered one (lists of main()). */
+	scan_with("From: a@example.org\nSubject: x\n\nhttps://bloxholder.com/app\n", NULL, NULL,
+		  &s);
+	assert_true(has(&s, "mail.link.ioc"));
+	scan_with("From: a@example.org\nSubject: x\n\nhttps://www.blocked-site.example/\n", NULL,
+		  NULL, &s);
+	assert_true(has(&s, "mail.link.blocklisted"));
+	scan_with("From: a@example.org\nSubject: x\n\nhttps://fresh-domain.example/\n", NULL, NULL,
+		  &s);
+	assert_true(has(&s, "mail.link.new_domain"));
+	scan_with("From: a@example.org\nSubject: x\n\nhttps://www.example.org/\n", NULL, NULL, &s);
+	assert_int_equal(s.n, 0);
+	/* Sent from a name anyone can get on a hosting platform, and the platform itself. */
+	scan_with("From: no-reply@gerif10.firebaseapp.com\nSubject: x\n\ny\n", NULL, NULL, &s);
+	assert_true(has(&s, "mail.sender.free_host"));
+	scan_with("From: no-reply@firebaseapp.com\nSubject: x\n\ny\n", NULL, NULL, &s);
+	assert_false(has(&s, "mail.sender.free_host"));
+}
+
+static void
 test_form_and_lure(void **state)
 {
 	struct seen s;
@@ -269,16 +294,32 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_clean_mail),	      cmocka_unit_test(test_executive),
-	    cmocka_unit_test(test_brand_and_display), cmocka_unit_test(test_confusable),
-	    cmocka_unit_test(test_reply_to_and_auth), cmocka_unit_test(test_links),
-	    cmocka_unit_test(test_form_and_lure),     cmocka_unit_test(test_attachment_artifacts),
+	    cmocka_unit_test(test_clean_mail),
+	    cmocka_unit_test(test_executive),
+	    cmocka_unit_test(test_brand_and_display),
+	    cmocka_unit_test(test_confusable),
+	    cmocka_unit_test(test_reply_to_and_auth),
+	    cmocka_unit_test(test_links),
+	    cmocka_unit_test(test_form_and_lure),
+	    cmocka_unit_test(test_attachment_artifacts),
+	    cmocka_unit_test(test_reputation_and_hosting),
 	};
 	int rc;
 
 	db = ward_domain_db_new();
+	static const char block[] = "blocked-site.example\n";
+	static const char nrd[] = "fresh-domain.example,2026-11-15\n";
+	struct ward_load_report rep;
+
 	if (!db || ward_domain_db_add_builtin_brands(db) < 0 ||
-	    ward_domain_db_add_builtin_iocs(db) < 0 || ward_domain_db_build(db) < 0)
+	    ward_domain_db_add_builtin_iocs(db) < 0 ||
+	    ward_domain_db_load_list(db, WARD_DOMAIN_BLOCK, (const uint8_t *)block, strlen(block),
+				     "test-block", &rep) < 0 ||
+	    ward_domain_db_load_list(db, WARD_DOMAIN_NRD, (const uint8_t *)nrd, strlen(nrd),
+				     "test-nrd", &rep) < 0)
+		return 1;
+	ward_domain_db_set_nrd(db, 30, ward_domain_parse_date("2026-11-20", 10));
+	if (ward_domain_db_build(db) < 0)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	ward_mail_scanner_free(scanner);
