@@ -91,6 +91,10 @@ void ward_yara_free(struct ward_yara *y);
 unsigned ward_yara_rule_count(const struct ward_yara *y);
 /* 1 when ward_yara_load took the rules from the cache. */
 int ward_yara_from_cache(const struct ward_yara *y);
+/* Gating is on after loading: each file is scanned only with the rule files
+ * whose header and size tests it can pass. Off, every file meets every rule
+ * (the results are the same; only the time differs). */
+void ward_yara_set_gating(struct ward_yara *y, int on);
 
 /* One scanner per thread; timeout in seconds (0: none). */
 struct ward_yara_scanner *ward_yara_scanner_new(struct ward_yara *y, int timeout);

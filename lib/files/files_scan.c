@@ -533,8 +533,14 @@ files_scan_report(struct ward_files_worker *w, struct files_report *rep)
 		if (w->c.keys)
 			ward_keys_scan(p, n, base_name(path), on_key, rep);
 		if (w->ys) {
+			int yrc;
 			files_yara_set_name(w->ys, path);
-			ward_yara_scan(w->ys, p, n, on_rule, rep);
+			yrc = ward_yara_scan(w->ys, p, n, on_rule, rep);
+			/* Said, not passed over: the rules did not all run. */
+			if (yrc == WARD_ELIMIT)
+				fail(rep, "YARA scan timed out ([files] yara_timeout)");
+			else if (yrc < 0)
+				fail(rep, "YARA scan failed");
 		}
 		if (w->c.content)
 			check_content(w, rep, p, n, base_name(path));

@@ -7,6 +7,13 @@
  * clash on a rule name and a match can say which file it came from. Rules
  * may use the external variables filename, filepath, extension, filetype
  * and owner, as THOR and LOKI rule sets do; ward sets the first three.
+ *
+ * Each rule file also has a gate (yara_gate.h): the headers and sizes its
+ * rules can match at all. A file is scanned only with the rule files whose
+ * gates admit it, compiled together on first need (and cached like the
+ * whole set), so that PE rules never run, nor load the pe module, on an ELF
+ * library. Namespaces keep rule files apart in libyara too, so scanning a
+ * file with fewer of them reports exactly what the whole set would.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,23 +30,45 @@
 #include "ward/error.h"
 #include "ward/files.h"
 #include "files_internal.h"
+#include "yara_gate.h"
 
 #define MAX_RULE_FILES 100000
-
-struct ward_yara {
-	YR_RULES *rules;
-	int from_cache;
-};
-
-struct ward_yara_scanner {
-	YR_SCANNER *sc;
-	ward_yara_match_fn fn;
-	void *ctx;
-};
+#define MAX_RULE_SOURCE (16u << 20) /* larger rule files are not gated */
+#define MAX_GROUPS 32
 
 struct flist {
 	char **v;
 	size_t n, cap;
+};
+
+/* The rule files admitting one set of files, compiled together. */
+struct group {
+	uint64_t *bits; /* which rule files */
+	YR_RULES *rules;
+};
+
+struct ward_yara {
+	YR_RULES *rules; /* every rule file */
+	int from_cache;
+	struct flist files;
+	struct yara_gate *gates; /* one per rule file */
+	int gating;		 /* 1: some gate is not open */
+	size_t words;		 /* uint64_t words in a rule-file set */
+	char cache_base[4200];	 /* "" without a cache */
+	pthread_mutex_t mu;	 /* guards groups */
+	struct group groups[MAX_GROUPS];
+	unsigned n_groups;
+};
+
+struct ward_yara_scanner {
+	struct ward_yara *y;
+	YR_SCANNER *all;
+	YR_SCANNER *group[MAX_GROUPS];
+	int timeout;
+	uint64_t *bits;
+	const char *path;
+	ward_yara_match_fn fn;
+	void *ctx;
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -198,7 +227,7 @@ cache_path(const struct flist *l, const char *dir, char *out, size_t size)
 	EVP_MD_CTX_free(md);
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	if (snprintf(out, size, "%s/yara-%s.yarc", dir, hex) >= (int)size)
+	if (snprintf(out, size, "%s/yara-%s", dir, hex) >= (int)size)
 		return WARD_ELIMIT;
 	return 0;
 }
@@ -247,8 +276,9 @@ base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Compiles the rule files l->v[i] whose bit is set in bits (all when NULL). */
 static int
-compile(const struct flist *l, struct cb_ctx *cb, YR_RULES **out)
+compile(const struct flist *l, const uint64_t *bits, struct cb_ctx *cb, YR_RULES **out)
 {
 	YR_COMPILER *comp = NULL;
 	size_t i;
@@ -263,8 +293,10 @@ compile(const struct flist *l, struct cb_ctx *cb, YR_RULES **out)
 	yr_compiler_define_string_variable(comp, "filetype", "");
 	yr_compiler_define_string_variable(comp, "owner", "");
 	for (i = 0; i < l->n; i++) {
-		FILE *fp = fopen(l->v[i], "r");
-		if (!fp) {
+		FILE *fp;
+		if (bits && !(bits[i / 64] >> (i % 64) & 1))
+			continue;
+		if (!(fp = fopen(l->v[i], "r"))) {
 			if (cb->fn)
 				cb->fn(cb->ctx, 0, l->v[i], 0, strerror(errno));
 			rc = WARD_ENOTFOUND;
@@ -285,51 +317,88 @@ out:
 	return rc;
 }
 
+/* Saves rules as path, atomically. */
+static void
+cache_save(YR_RULES *rules, const char *path)
+{
+	char tmp[4400];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof(tmp))
+		return;
+	if (yr_rules_save(rules, tmp) != ERROR_SUCCESS || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
+/* Reads each rule file's gate; a file that cannot be read stays open. */
+static int
+read_gates(struct ward_yara *y)
+{
+	size_t i;
+
+	if (!(y->gates = calloc(y->files.n, sizeof(*y->gates))))
+		return WARD_ENOMEM;
+	for (i = 0; i < y->files.n; i++) {
+		struct stat st;
+		char *src = NULL;
+		FILE *fp = fopen(y->files.v[i], "rb");
+		y->gates[i].open = 1;
+		if (fp && fstat(fileno(fp), &st) == 0 && st.st_size >= 0 &&
+		    (uint64_t)st.st_size <= MAX_RULE_SOURCE &&
+		    (src = malloc((size_t)st.st_size + 1)) &&
+		    fread(src, 1, (size_t)st.st_size, fp) == (size_t)st.st_size) {
+			if (!yara_gate_read(src, (size_t)st.st_size, &y->gates[i]))
+				y->gating = 1;
+		}
+		free(src);
+		if (fp)
+			fclose(fp);
+	}
+	return 0;
+}
+
 int
 ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, void *ctx,
 	       struct ward_yara **out)
 {
-	struct flist l = {0};
 	struct cb_ctx cb = {fn, ctx, 0};
 	struct ward_yara *y = NULL;
-	char cpath[4200];
-	int rc, cached = 0;
+	char cpath[4300];
+	int rc;
 
 	*out = NULL;
 	pthread_once(&init_once, init_yara);
 	if (init_rc != ERROR_SUCCESS)
 		return WARD_ELIB;
-	if ((rc = collect(&l, paths ? paths : "")) < 0)
+	if (!(y = calloc(1, sizeof(*y))))
+		return WARD_ENOMEM;
+	pthread_mutex_init(&y->mu, NULL);
+	if ((rc = collect(&y->files, paths ? paths : "")) < 0)
 		goto out;
-	if (l.n == 0) {
+	if (y->files.n == 0) {
 		rc = WARD_ENOTFOUND;
 		goto out;
 	}
-	if (!(y = calloc(1, sizeof(*y)))) {
-		rc = WARD_ENOMEM;
-		goto out;
-	}
-	if (cache_dir && cache_path(&l, cache_dir, cpath, sizeof(cpath)) == 0) {
-		cached = 1;
-		if (yr_rules_load(cpath, &y->rules) == ERROR_SUCCESS) {
+	y->words = (y->files.n + 63) / 64;
+	if (cache_dir &&
+	    cache_path(&y->files, cache_dir, y->cache_base, sizeof(y->cache_base)) == 0) {
+		snprintf(cpath, sizeof(cpath), "%s.yarc", y->cache_base);
+		if (yr_rules_load(cpath, &y->rules) == ERROR_SUCCESS)
 			y->from_cache = 1;
-			goto out;
-		}
-		y->rules = NULL;
-	}
-	if ((rc = compile(&l, &cb, &y->rules)) < 0)
-		goto out;
-	if (cached) {
-		char tmp[4300];
-		mkdirs(cache_dir);
-		snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", cpath, (long)getpid());
-		if (yr_rules_save(y->rules, tmp) == ERROR_SUCCESS && rename(tmp, cpath) == 0)
-			;
 		else
-			unlink(tmp);
+			y->rules = NULL;
+	} else {
+		y->cache_base[0] = '\0';
 	}
+	if (!y->rules) {
+		if ((rc = compile(&y->files, NULL, &cb, &y->rules)) < 0)
+			goto out;
+		if (y->cache_base[0]) {
+			mkdirs(cache_dir);
+			cache_save(y->rules, cpath);
+		}
+	}
+	rc = read_gates(y);
 out:
-	flist_free(&l);
 	if (rc < 0) {
 		ward_yara_free(y);
 		return rc;
@@ -341,11 +410,34 @@ out:
 void
 ward_yara_free(struct ward_yara *y)
 {
+	unsigned i;
+
 	if (!y)
 		return;
+	for (i = 0; i < y->n_groups; i++) {
+		if (y->groups[i].rules)
+			yr_rules_destroy(y->groups[i].rules);
+		free(y->groups[i].bits);
+	}
 	if (y->rules)
 		yr_rules_destroy(y->rules);
+	flist_free(&y->files);
+	free(y->gates);
+	pthread_mutex_destroy(&y->mu);
 	free(y);
+}
+
+void
+ward_yara_set_gating(struct ward_yara *y, int on)
+{
+	size_t i;
+
+	if (!y)
+		return;
+	y->gating = 0;
+	for (i = 0; on && y->gates && i < y->files.n; i++)
+		if (!y->gates[i].open)
+			y->gating = 1;
 }
 
 unsigned
@@ -391,6 +483,20 @@ scan_cb(YR_SCAN_CONTEXT *sctx, int msg, void *data, void *user)
 	return CALLBACK_CONTINUE;
 }
 
+static YR_SCANNER *
+scanner_for(struct ward_yara_scanner *s, YR_RULES *rules)
+{
+	YR_SCANNER *sc;
+
+	if (yr_scanner_create(rules, &sc) != ERROR_SUCCESS)
+		return NULL;
+	yr_scanner_set_callback(sc, scan_cb, s);
+	yr_scanner_set_flags(sc, SCAN_FLAGS_FAST_MODE);
+	if (s->timeout > 0)
+		yr_scanner_set_timeout(sc, s->timeout);
+	return sc;
+}
+
 struct ward_yara_scanner *
 ward_yara_scanner_new(struct ward_yara *y, int timeout)
 {
@@ -398,49 +504,138 @@ ward_yara_scanner_new(struct ward_yara *y, int timeout)
 
 	if (!y || !y->rules || !(s = calloc(1, sizeof(*s))))
 		return NULL;
-	if (yr_scanner_create(y->rules, &s->sc) != ERROR_SUCCESS) {
+	s->y = y;
+	s->timeout = timeout;
+	if (!(s->bits = calloc(y->words, sizeof(*s->bits))) ||
+	    !(s->all = scanner_for(s, y->rules))) {
+		free(s->bits);
 		free(s);
 		return NULL;
 	}
-	yr_scanner_set_callback(s->sc, scan_cb, s);
-	yr_scanner_set_flags(s->sc, SCAN_FLAGS_FAST_MODE);
-	if (timeout > 0)
-		yr_scanner_set_timeout(s->sc, timeout);
 	return s;
 }
 
 void
 ward_yara_scanner_free(struct ward_yara_scanner *s)
 {
+	unsigned i;
+
 	if (!s)
 		return;
-	yr_scanner_destroy(s->sc);
+	for (i = 0; i < MAX_GROUPS; i++)
+		if (s->group[i])
+			yr_scanner_destroy(s->group[i]);
+	yr_scanner_destroy(s->all);
+	free(s->bits);
 	free(s);
 }
 
 void
 files_yara_set_name(struct ward_yara_scanner *s, const char *path)
 {
-	const char *base = base_name(path), *dot = strrchr(base, '.');
+	s->path = path;
+}
 
-	yr_scanner_define_string_variable(s->sc, "filename", base);
-	yr_scanner_define_string_variable(s->sc, "filepath", path);
-	yr_scanner_define_string_variable(s->sc, "extension", dot ? dot : "");
+/* The compiled group for the rule files in bits, made on first need; -1
+ * when it cannot be had (then the whole set serves, which is always right). */
+static int
+group_of(struct ward_yara *y, const uint64_t *bits)
+{
+	struct group *g;
+	unsigned i;
+	int idx = -1;
+
+	pthread_mutex_lock(&y->mu);
+	for (i = 0; i < y->n_groups; i++)
+		if (!memcmp(y->groups[i].bits, bits, y->words * sizeof(*bits))) {
+			idx = y->groups[i].rules ? (int)i : -1;
+			goto out;
+		}
+	if (y->n_groups == MAX_GROUPS)
+		goto out;
+	g = &y->groups[y->n_groups];
+	if (!(g->bits = malloc(y->words * sizeof(*bits))))
+		goto out;
+	memcpy(g->bits, bits, y->words * sizeof(*bits));
+	g->rules = NULL;
+	y->n_groups++;
+	{
+		char path[4400] = "";
+		if (y->cache_base[0]) {
+			unsigned char d[32];
+			unsigned dl = 0;
+			EVP_Digest(bits, y->words * sizeof(*bits), d, &dl, EVP_sha256(), NULL);
+			snprintf(path, sizeof(path), "%s-%02x%02x%02x%02x%02x%02x%02x%02x.yarc",
+				 y->cache_base, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+			if (yr_rules_load(path, &g->rules) != ERROR_SUCCESS)
+				g->rules = NULL;
+		}
+		if (!g->rules) {
+			struct cb_ctx quiet = {NULL, NULL, 0};
+			/* It compiled as part of the whole set; a rule that names a
+			 * rule of a file left out would fail here, and the whole
+			 * set serves instead. */
+			if (compile(&y->files, bits, &quiet, &g->rules) < 0)
+				g->rules = NULL;
+			else if (path[0])
+				cache_save(g->rules, path);
+		}
+	}
+	idx = g->rules ? (int)(g - y->groups) : -1;
+out:
+	pthread_mutex_unlock(&y->mu);
+	return idx;
+}
+
+/* The scanner to use for p[n], or NULL when no rule file admits it. */
+static YR_SCANNER *
+pick(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
+{
+	struct ward_yara *y = s->y;
+	size_t i, admitted = 0;
+	int g;
+
+	if (!y->gating)
+		return s->all;
+	memset(s->bits, 0, y->words * sizeof(*s->bits));
+	for (i = 0; i < y->files.n; i++)
+		if (yara_gate_admits(&y->gates[i], p, n)) {
+			s->bits[i / 64] |= (uint64_t)1 << (i % 64);
+			admitted++;
+		}
+	if (admitted == 0)
+		return NULL;
+	if (admitted == y->files.n || (g = group_of(y, s->bits)) < 0)
+		return s->all;
+	if (!s->group[g] && !(s->group[g] = scanner_for(s, y->groups[g].rules)))
+		return s->all;
+	return s->group[g];
 }
 
 int
 ward_yara_scan(struct ward_yara_scanner *s, const uint8_t *p, size_t n, ward_yara_match_fn fn,
 	       void *ctx)
 {
+	YR_SCANNER *sc;
 	int rc;
 
 	if (!s)
 		return WARD_EINVAL;
+	if (!(sc = pick(s, p, n)))
+		return 0;
+	{
+		const char *path = s->path ? s->path : "";
+		const char *base = base_name(path), *dot = strrchr(base, '.');
+		yr_scanner_define_string_variable(sc, "filename", base);
+		yr_scanner_define_string_variable(sc, "filepath", path);
+		yr_scanner_define_string_variable(sc, "extension", dot ? dot : "");
+	}
 	s->fn = fn;
 	s->ctx = ctx;
-	rc = yr_scanner_scan_mem(s->sc, p, n);
+	rc = yr_scanner_scan_mem(sc, p, n);
 	s->fn = NULL;
 	s->ctx = NULL;
+	s->path = NULL;
 	if (rc == ERROR_SUCCESS || rc == ERROR_CALLBACK_ERROR)
 		return 0;
 	return rc == ERROR_SCAN_TIMEOUT ? WARD_ELIMIT : WARD_ELIB;

@@ -1,0 +1,539 @@
+/*
+ * Reads a YARA rule file far enough to find each rule's gate (yara_gate.h).
+ *
+ * The lexer follows libyara's: // and block comments, "text" strings with
+ * escapes, /regex/ literals (YARA divides with a backslash, so a slash
+ * always opens a regex), and { hex strings } after '='. Conditions are split
+ * as YARA binds them: 'or' loosest, then 'and', then 'not' and the
+ * comparisons. A conjunct is used only when it is one of
+ *     uint8/16/32[be](0) == N      N == uint16(0) ...    pe.is_pe
+ *     filesize < N[KB|MB]          filesize <= N         N > filesize ...
+ *     ( a disjunction or conjunction of these )
+ * and anything else constrains nothing. Private rules never report, so they
+ * add no way in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara_gate.h"
+
+#define MAX_TOKENS (1u << 21)
+#define MAX_DEPTH 32
+
+enum tk { T_IDENT, T_NUM, T_STR, T_RE, T_HEX, T_PUNCT };
+
+struct tok {
+	enum tk kind;
+	const char *s;
+	size_t n;
+};
+
+struct toks {
+	struct tok *v;
+	size_t n, cap;
+};
+
+static int
+push(struct toks *t, enum tk kind, const char *s, size_t n)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		struct tok *v;
+		if (cap > MAX_TOKENS)
+			return -1;
+		if (!(v = realloc(t->v, cap * sizeof(*v))))
+			return -1;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n++] = (struct tok){kind, s, n};
+	return 0;
+}
+
+static int
+is_ident(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+static int
+prev_is(const struct toks *t, const char *s)
+{
+	return t->n && t->v[t->n - 1].kind == T_PUNCT && t->v[t->n - 1].n == strlen(s) &&
+	       !memcmp(t->v[t->n - 1].s, s, t->v[t->n - 1].n);
+}
+
+/* Splits src into tokens; -1 on anything libyara would not lex either. */
+static int
+lex(const char *src, size_t n, struct toks *t)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)src[i];
+		size_t j = i + 1;
+		enum tk kind = T_PUNCT;
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+			i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && src[i + 1] == '/') {
+			while (i < n && src[i] != '\n')
+				i++;
+			continue;
+		}
+		if (c == '/' && i + 1 < n && src[i + 1] == '*') {
+			const char *e = NULL;
+			size_t k;
+			for (k = i + 2; k + 1 < n; k++)
+				if (src[k] == '*' && src[k + 1] == '/') {
+					e = src + k;
+					break;
+				}
+			if (!e)
+				return -1;
+			i = (size_t)(e - src) + 2;
+			continue;
+		}
+		if (c == '"' || c == '/') {
+			kind = c == '"' ? T_STR : T_RE;
+			while (j < n && src[j] != (char)c) {
+				if (src[j] == '\n')
+					return -1;
+				j += src[j] == '\\' ? 2 : 1;
+			}
+			if (j >= n)
+				return -1;
+			j++;
+			if (kind == T_RE)
+				while (j < n && (src[j] == 'i' || src[j] == 's'))
+					j++;
+		} else if (c == '{' && prev_is(t, "=")) {
+			kind = T_HEX;
+			while (j < n && src[j] != '}') {
+				if (src[j] == '/' && j + 1 < n && src[j + 1] == '/') {
+					while (j < n && src[j] != '\n')
+						j++;
+				} else if (src[j] == '/' && j + 1 < n && src[j + 1] == '*') {
+					j += 2;
+					while (j + 1 < n && !(src[j] == '*' && src[j + 1] == '/'))
+						j++;
+					if (j + 1 >= n)
+						return -1;
+					j += 2;
+				} else {
+					j++;
+				}
+			}
+			if (j >= n)
+				return -1;
+			j++;
+		} else if (c == '!' && j < n && src[j] == '=') {
+			j++;
+		} else if (is_ident(c) || c == '$' || c == '#' || c == '@' || c == '!') {
+			/* $a, #a, @a, !a and their wildcards $a* name strings. */
+			int sigil = !is_ident(c);
+			kind = (c >= '0' && c <= '9') ? T_NUM : T_IDENT;
+			while (j < n &&
+			       (is_ident((unsigned char)src[j]) || (sigil && src[j] == '*')))
+				j++;
+		} else if (j < n && ((c == '=' && src[j] == '=') || (c == '<' && src[j] == '=') ||
+				     (c == '>' && src[j] == '=') || (c == '<' && src[j] == '<') ||
+				     (c == '>' && src[j] == '>') || (c == '.' && src[j] == '.'))) {
+			j++;
+		} else if (c < 0x20 || c >= 0x7f) {
+			return -1;
+		}
+		if (push(t, kind, src + i, j - i) < 0)
+			return -1;
+		i = j;
+	}
+	return 0;
+}
+
+static int
+is(const struct tok *k, const char *s)
+{
+	return k->n == strlen(s) && !memcmp(k->s, s, k->n);
+}
+
+/* Parses a YARA integer (decimal, 0x hex, 0o octal, KB/MB suffix). */
+static int
+number(const struct tok *k, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1;
+	size_t i = 0, n = k->n;
+	unsigned base = 10;
+
+	if (k->kind != T_NUM)
+		return -1;
+	if (n > 2 && (k->s[n - 1] == 'B') && (k->s[n - 2] == 'K' || k->s[n - 2] == 'M')) {
+		mul = k->s[n - 2] == 'K' ? 1024 : 1024 * 1024;
+		n -= 2;
+	}
+	if (n > 2 && k->s[0] == '0' && (k->s[1] == 'x' || k->s[1] == 'o')) {
+		base = k->s[1] == 'x' ? 16 : 8;
+		i = 2;
+	}
+	if (i >= n)
+		return -1;
+	for (; i < n; i++) {
+		char c = k->s[i];
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+		if (d >= base || v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static const struct yara_gate ANY = {.open = 1};
+
+/* "uint16(0)" and friends at k[0..4]: the width and byte order. */
+static int
+magic_read(const struct tok *k, size_t n, struct yara_magic *m)
+{
+	static const struct {
+		const char *name;
+		uint8_t width, be;
+	} f[] = {{"uint8", 1, 0},   {"uint16", 2, 0},	{"uint32", 4, 0},
+		 {"uint8be", 1, 1}, {"uint16be", 2, 1}, {"uint32be", 4, 1}};
+	uint64_t off;
+	size_t i;
+
+	if (n != 4 || !is(&k[1], "(") || !is(&k[3], ")") || number(&k[2], &off) < 0 || off != 0)
+		return -1;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (is(&k[0], f[i].name)) {
+			m->width = f[i].width;
+			m->big_endian = f[i].be;
+			return 0;
+		}
+	return -1;
+}
+
+/* The gate of one atom k[0..n): a magic test, pe.is_pe, a filesize bound. */
+static int
+atom(const struct tok *k, size_t n, struct yara_gate *g)
+{
+	struct yara_gate_alt *a = &g->alt[0];
+	struct yara_magic m;
+	uint64_t v;
+
+	memset(g, 0, sizeof(*g));
+	g->n_alt = 1;
+	a->max_size = UINT64_MAX;
+	if (n == 3 && is(&k[0], "pe") && is(&k[1], ".") && is(&k[2], "is_pe")) {
+		a->magic[0] = (struct yara_magic){2, 0, 0x5a4d};
+		a->n_magic = 1;
+		return 0;
+	}
+	if (n == 6 && is(&k[4], "==") && magic_read(k, 4, &m) == 0 && number(&k[5], &v) == 0) {
+	} else if (n == 6 && is(&k[1], "==") && magic_read(k + 2, 4, &m) == 0 &&
+		   number(&k[0], &v) == 0) {
+	} else if (n == 3 && is(&k[0], "filesize") && number(&k[2], &v) == 0 &&
+		   (is(&k[1], "<") || is(&k[1], "<="))) {
+		if (is(&k[1], "<") && v == 0)
+			g->n_alt = 0; /* nothing is smaller than 0 bytes */
+		a->max_size = is(&k[1], "<") ? v - (v > 0) : v;
+		return 0;
+	} else if (n == 3 && is(&k[2], "filesize") && number(&k[0], &v) == 0 &&
+		   (is(&k[1], ">") || is(&k[1], ">="))) {
+		if (is(&k[1], ">") && v == 0)
+			g->n_alt = 0;
+		a->max_size = is(&k[1], ">") ? v - (v > 0) : v;
+		return 0;
+	} else {
+		*g = ANY;
+		return 0;
+	}
+	if (m.width < 8 && v >> (8 * m.width)) {
+		g->n_alt = 0; /* the integer never holds that value */
+		return 0;
+	}
+	m.value = (uint32_t)v;
+	a->magic[0] = m;
+	a->n_magic = 1;
+	return 0;
+}
+
+/* Adds b's alternatives to a: files either admits. */
+static void
+gate_or(struct yara_gate *a, const struct yara_gate *b)
+{
+	unsigned i, j;
+
+	if (a->open || b->open) {
+		*a = ANY;
+		return;
+	}
+	for (i = 0; i < b->n_alt; i++) {
+		const struct yara_gate_alt *x = &b->alt[i];
+		int merged = 0;
+		if (x->n_magic == 0 && x->max_size == UINT64_MAX) {
+			*a = ANY;
+			return;
+		}
+		/* Same magics: keep the larger bound (admitting more is safe). */
+		for (j = 0; j < a->n_alt && !merged; j++) {
+			struct yara_gate_alt *y = &a->alt[j];
+			if (y->n_magic == x->n_magic &&
+			    !memcmp(y->magic, x->magic, x->n_magic * sizeof(x->magic[0]))) {
+				if (x->max_size > y->max_size)
+					y->max_size = x->max_size;
+				merged = 1;
+			}
+		}
+		if (merged)
+			continue;
+		if (a->n_alt == YARA_GATE_ALTS) {
+			*a = ANY;
+			return;
+		}
+		a->alt[a->n_alt++] = *x;
+	}
+}
+
+/* Narrows a by b: files both admit, or a superset of them. */
+static void
+gate_and(struct yara_gate *a, const struct yara_gate *b)
+{
+	struct yara_gate r = {0};
+	unsigned i, j;
+
+	if (b->open)
+		return;
+	if (a->open) {
+		*a = *b;
+		return;
+	}
+	for (i = 0; i < a->n_alt; i++)
+		for (j = 0; j < b->n_alt; j++) {
+			struct yara_gate one = {0};
+			struct yara_gate_alt *x = &one.alt[0];
+			const struct yara_gate_alt *y = &b->alt[j];
+			*x = a->alt[i];
+			one.n_alt = 1;
+			/* One side's magics are a necessary condition by themselves;
+			 * keeping them alone never admits too little. */
+			if (x->n_magic == 0) {
+				memcpy(x->magic, y->magic, sizeof(x->magic));
+				x->n_magic = y->n_magic;
+			}
+			if (y->max_size < x->max_size)
+				x->max_size = y->max_size;
+			gate_or(&r, &one);
+			if (r.open) {
+				/* Too many ways in to keep them apart: a alone still holds. */
+				return;
+			}
+		}
+	*a = r;
+}
+
+/* After an or: one alternative holding every magic and the largest bound,
+ * when every alternative names magics and they fit. It admits at least as
+ * much, and keeps the count of alternatives down. */
+static void
+gate_join_magics(struct yara_gate *g)
+{
+	struct yara_gate_alt all = {0};
+	unsigned i, k;
+
+	if (g->open || g->n_alt < 2)
+		return;
+	all.max_size = 0;
+	for (i = 0; i < g->n_alt; i++) {
+		const struct yara_gate_alt *x = &g->alt[i];
+		if (x->n_magic == 0)
+			return;
+		for (k = 0; k < x->n_magic; k++) {
+			if (all.n_magic == YARA_GATE_MAGICS)
+				return;
+			all.magic[all.n_magic++] = x->magic[k];
+		}
+		if (x->max_size > all.max_size)
+			all.max_size = x->max_size;
+	}
+	g->alt[0] = all;
+	g->n_alt = 1;
+}
+
+/* The gate of the expression k[0..n), by YARA's binding. */
+static void
+expr(const struct tok *k, size_t n, int depth, struct yara_gate *g)
+{
+	size_t i, start = 0;
+	int level = 0, has_or = 0, has_and = 0;
+
+	if (depth > MAX_DEPTH || n == 0) {
+		*g = ANY;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (is(&k[i], "("))
+			level++;
+		else if (is(&k[i], ")"))
+			level--;
+		else if (level == 0 && k[i].kind == T_IDENT && is(&k[i], "or"))
+			has_or = 1;
+		else if (level == 0 && k[i].kind == T_IDENT && is(&k[i], "and"))
+			has_and = 1;
+		if (level < 0) {
+			*g = ANY;
+			return;
+		}
+	}
+	if (level != 0) {
+		*g = ANY;
+		return;
+	}
+	if (has_or || has_and) {
+		const char *sep = has_or ? "or" : "and";
+		int first = 1;
+		level = 0;
+		for (i = 0; i <= n; i++) {
+			struct yara_gate part;
+			if (i < n) {
+				if (is(&k[i], "("))
+					level++;
+				else if (is(&k[i], ")"))
+					level--;
+				if (level != 0 || k[i].kind != T_IDENT || !is(&k[i], sep))
+					continue;
+			}
+			expr(k + start, i - start, depth + 1, &part);
+			if (first)
+				*g = part;
+			else if (has_or)
+				gate_or(g, &part);
+			else
+				gate_and(g, &part);
+			first = 0;
+			start = i + 1;
+		}
+		if (has_or)
+			gate_join_magics(g);
+		return;
+	}
+	/* A whole parenthesised expression. */
+	if (n >= 2 && is(&k[0], "(") && is(&k[n - 1], ")")) {
+		level = 0;
+		for (i = 0; i < n - 1; i++) {
+			if (is(&k[i], "("))
+				level++;
+			else if (is(&k[i], ")"))
+				level--;
+			if (level == 0)
+				break;
+		}
+		if (i == n - 1) {
+			expr(k + 1, n - 2, depth + 1, g);
+			return;
+		}
+	}
+	atom(k, n, g);
+}
+
+/* Finds the rules in t and joins their gates into g; -1 where the source
+ * goes beyond what this reader follows. */
+static int
+rules(const struct toks *t, struct yara_gate *g)
+{
+	size_t i = 0;
+
+	*g = (struct yara_gate){0};
+	while (i < t->n) {
+		int private = 0;
+		size_t cond = 0, end;
+		struct yara_gate rg;
+		if (t->v[i].kind == T_IDENT && is(&t->v[i], "include"))
+			return -1;
+		if (t->v[i].kind == T_IDENT && is(&t->v[i], "import")) {
+			if (i + 1 >= t->n || t->v[i + 1].kind != T_STR)
+				return -1;
+			i += 2;
+			continue;
+		}
+		while (i < t->n && t->v[i].kind == T_IDENT &&
+		       (is(&t->v[i], "private") || is(&t->v[i], "global"))) {
+			private |= is(&t->v[i], "private");
+			i++;
+		}
+		if (i + 1 >= t->n || !is(&t->v[i], "rule") || t->v[i + 1].kind != T_IDENT)
+			return -1;
+		for (i += 2; i < t->n && !is(&t->v[i], "{"); i++)
+			if (!is(&t->v[i], ":") && t->v[i].kind != T_IDENT)
+				return -1;
+		for (end = i + 1; end < t->n && !is(&t->v[end], "}"); end++)
+			if (!cond && end + 1 < t->n && t->v[end].kind == T_IDENT &&
+			    is(&t->v[end], "condition") && is(&t->v[end + 1], ":"))
+				cond = end + 2;
+			else if (is(&t->v[end], "{"))
+				return -1;
+		if (end >= t->n || !cond)
+			return -1;
+		if (!private) {
+			expr(t->v + cond, end - cond, 0, &rg);
+			gate_or(g, &rg);
+		}
+		i = end + 1;
+	}
+	return 0;
+}
+
+int
+yara_gate_read(const char *src, size_t n, struct yara_gate *g)
+{
+	struct toks t = {0};
+
+	if (lex(src, n, &t) < 0 || rules(&t, g) < 0)
+		*g = ANY;
+	free(t.v);
+	return g->open;
+}
+
+static int
+magic_ok(const struct yara_magic *m, const uint8_t *p, size_t n)
+{
+	uint32_t v = 0;
+	unsigned i;
+
+	if (n < m->width)
+		return 0;
+	for (i = 0; i < m->width; i++)
+		v |= (uint32_t)p[i] << (8 * (m->big_endian ? m->width - 1 - i : i));
+	return v == m->value;
+}
+
+int
+yara_gate_admits(const struct yara_gate *g, const uint8_t *p, size_t n)
+{
+	unsigned i, k;
+
+	if (g->open)
+		return 1;
+	for (i = 0; i < g->n_alt; i++) {
+		const struct yara_gate_alt *a = &g->alt[i];
+		if (n > a->max_size)
+			continue;
+		if (a->n_magic == 0)
+			return 1;
+		for (k = 0; k < a->n_magic; k++)
+			if (magic_ok(&a->magic[k], p, n))
+				return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * What a YARA rule file asks of a file before any of its rules can match.
+ *
+ * Most public rules begin with a header test and a size bound, such as
+ * `uint16(0) == 0x5a4d and filesize < 500KB`. Read from the rule source, these
+ * conjuncts let ward skip a rule file for files that cannot satisfy them:
+ * a PE rule set never runs on an ELF library, and never loads the pe module
+ * for it. The gate only ever admits too much, never too little: whatever the
+ * reader does not understand admits every file.
+ */
+#ifndef WARD_YARA_GATE_H
+#define WARD_YARA_GATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define YARA_GATE_MAGICS 8 /* magics in one alternative */
+#define YARA_GATE_ALTS 16  /* alternatives in one gate */
+
+/* The integer at offset 0, read as uint8/16/32, little or big endian. */
+struct yara_magic {
+	uint8_t width; /* bytes: 1, 2 or 4 */
+	uint8_t big_endian;
+	uint32_t value;
+};
+
+/* One way in: a file starting with one of the magics (none: any start) and
+ * of at most max_size bytes. */
+struct yara_gate_alt {
+	struct yara_magic magic[YARA_GATE_MAGICS];
+	unsigned n_magic;
+	uint64_t max_size;
+};
+
+/* Files admitted: every file when open; otherwise those some alternative
+ * admits, and none when there is no alternative (only private rules). */
+struct yara_gate {
+	int open;
+	struct yara_gate_alt alt[YARA_GATE_ALTS];
+	unsigned n_alt;
+};
+
+/* Reads the rule source src[n] into g. Never fails: source it cannot follow
+ * (an include, a lexical error, an unknown construct at the top) leaves g
+ * open. Returns 1 when g is open, 0 otherwise. */
+int yara_gate_read(const char *src, size_t n, struct yara_gate *g);
+
+/* 1 when a file of n bytes starting with p may match a rule behind g. */
+int yara_gate_admits(const struct yara_gate *g, const uint8_t *p, size_t n);
+
+#endif

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""ward's YARA gating against the yara CLI, the reference for what a rule
+set matches.
+
+ward scans each file only with the rule files whose header and size tests
+it can pass (lib/files/yara_gate.c). This test writes rule files that gate
+in every way the reader knows (PE, Mach-O and ELF magics, pe.is_pe, size
+bounds on both sides, or-ed magics) and in ways it must not trust (not, or
+at the top, private and global rules, rule references), and a tree of files
+with each header, each marker string and sizes around each bound. ward
+(cold, then with its compiled-rule cache) and `yara -r` must report the
+same rules for every file, and every rule must match somewhere.
+Usage: test_yara_gate_diff.py WARD
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+WARD = sys.argv[1]
+failures = 0
+
+RULES = {
+    "pe.yar": r'''
+import "pe"
+rule PE_small { strings: $a = "LAZ_MARK" condition: uint16(0) == 0x5a4d and filesize < 2KB and $a }
+rule PE_is_pe_or_marker {
+  strings: $b = "BLUE_MARK"
+  condition: pe.is_pe or (uint16(0) == 0x5A4D and $b)
+}
+''',
+    "macho.yar": r'''
+rule MachO_any {
+  strings: $m = "MAC_MARK"
+  condition: (uint32(0) == 0xfeedface or uint32(0) == 0xfeedfacf or
+              uint32be(0) == 0xcafebabe) and $m
+}
+''',
+    "elf_sized.yar": r'''
+rule ELF_between {
+  strings: $e = "ELF_MARK" wide ascii
+  condition: uint32be(0) == 0x7f454c46 and filesize <= 4000 and 1000 < filesize + 1 and $e
+}
+rule Tiny_any { strings: $t = "TINY" condition: 64 > filesize and $t }
+''',
+    "open.yar": r'''
+rule Text_anywhere { strings: $t = "TRADER_MARK" condition: $t }
+''',
+    "scoped.yar": r'''
+global rule Under_4K { condition: filesize < 4KB }
+private rule Has_mark { strings: $m = "PRIV_MARK" condition: $m }
+rule Uses_private { condition: Has_mark and uint32be(0) == 0x7f454c46 }
+rule Not_pe { strings: $n = "NOTPE_MARK" condition: not uint16(0) == 0x5a4d and $n }
+''',
+    "mixed.yar": r'''
+/* rule Fake { condition: true } */
+rule ELF_or_text : tagged {
+  meta: note = "condition: { or true }"
+  strings:
+    $e = "MIX_MARK"
+    $h = { 4D 49 58 [0-4] 5F } // MIX_
+    $r = /MIX_[A-Z]{4}/
+  condition: uint32(0) == 0x464c457f or ($e and $h and $r)
+}
+''',
+}
+
+HEADS = {
+    "pe": b"MZ\x90\x00\x03\x00\x00\x00",
+    "elf": b"\x7fELF\x02\x01\x01\x00",
+    "macho": b"\xcf\xfa\xed\xfe\x07\x00\x00\x01",
+    "fat": b"\xca\xfe\xba\xbe\x00\x00\x00\x02",
+    "text": b"#!/bin/sh\n",
+}
+MARKS = [b"LAZ_MARK", b"BLUE_MARK", b"MAC_MARK", b"ELF_MARK", b"E\0L\0F\0_\0M\0A\0R\0K\0",
+         b"TINY", b"TRADER_MARK", b"PRIV_MARK", b"NOTPE_MARK", b"MIX_MARK MIX_ABCD", b""]
+SIZES = [40, 999, 1500, 2047, 2048, 3999, 4000, 4096, 9000]
+
+
+def check(cond, what):
+    global failures
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures += 1
+
+
+def make_tree(root):
+    n = 0
+    for head_name, head in HEADS.items():
+        for i, mark in enumerate(MARKS):
+            for size in SIZES:
+                body = head + b" " + mark + b" "
+                if len(body) > size:
+                    continue
+                body += b"." * (size - len(body))
+                with open(os.path.join(root, "%s-%02d-%d.bin" % (head_name, i, size)), "wb") as f:
+                    f.write(body)
+                n += 1
+    # Files shorter than the magics they are tested against.
+    for name, data in (("one-byte", b"M"), ("three-bytes", b"\x7fEL"), ("tiny-mark", b"TINY")):
+        with open(os.path.join(root, name), "wb") as f:
+            f.write(data)
+        n += 1
+    return n
+
+
+def ward_matches(tree, rules, env):
+    p = subprocess.run([WARD, "files", "scan", "-f", "json", "--rules", rules, tree],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    if p.returncode not in (0, 1):
+        print(p.stderr.decode(errors="replace"))
+        check(False, "ward exit status %d" % p.returncode)
+    got = {}
+    for line in p.stdout.decode().splitlines():
+        o = json.loads(line)
+        if o.get("check") != "files.yara":
+            continue
+        path = os.path.basename(o["subject"]["path"])
+        got.setdefault(path, set()).add(o["evidence"]["rule"])
+    return got
+
+
+def yara_matches(tree, rules):
+    args = ["yara", "-r", "-w"]
+    for name in sorted(RULES):
+        args.append("%s:%s" % (name, os.path.join(rules, name)))
+    args.append(tree)
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    check(p.returncode == 0, "yara ran: %s" % p.stderr.decode(errors="replace").strip()[:200])
+    got = {}
+    for line in p.stdout.decode().splitlines():
+        rule, path = line.split(" ", 1)
+        got.setdefault(os.path.basename(path), set()).add(rule)
+    return got
+
+
+def main():
+    if not shutil.which("yara"):
+        print("FAIL the yara CLI is missing (scripts/install-deps installs it)")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="ward-yara-gate-")
+    try:
+        rules = os.path.join(tmp, "rules")
+        tree = os.path.join(tmp, "tree")
+        os.makedirs(rules)
+        os.makedirs(tree)
+        for name, text in RULES.items():
+            with open(os.path.join(rules, name), "w") as f:
+                f.write(text)
+        nfiles = make_tree(tree)
+        env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"))
+        want = yara_matches(tree, rules)
+        all_rules = {r for s in want.values() for r in s}
+        check(len(all_rules) == 10, "every reporting rule matches some file under yara: %s"
+              % sorted(all_rules))
+        check(len(want) > 40 and len(want) < nfiles,
+              "yara flags %d of %d files (some, not all)" % (len(want), nfiles))
+        for run in ("cold", "cached"):
+            got = ward_matches(tree, rules, env)
+            diff = sorted(p for p in set(want) | set(got) if want.get(p) != got.get(p))
+            for p in diff[:10]:
+                print("     %s: yara %s, ward %s" % (p, sorted(want.get(p, [])),
+                                                     sorted(got.get(p, []))))
+            check(not diff, "%s: ward reports what yara reports on all %d files (%d differ)"
+                  % (run, nfiles, len(diff)))
+        cached = [f for f in os.listdir(os.path.join(tmp, "cache", "ward"))
+                  if f.startswith("yara-") and f.count("-") == 2]
+        check(len(cached) >= 2, "the rule-file groups were compiled and cached (%d)" % len(cached))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d failure(s)" % failures)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,242 @@
+/*
+ * The YARA gate reader: which files a rule file can match at all. Each case
+ * checks files the gate must admit (a rule could match them) and files it
+ * may refuse; whatever the reader cannot follow must admit everything.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "yara_gate.h"
+
+static const uint8_t MZ[] = "MZ\x90\0\3\0\0\0";
+static const uint8_t ELF[] = "\x7f"
+			     "ELF\2\1\1\0";
+static const uint8_t MACHO64[] = "\xcf\xfa\xed\xfe\7\0\0\1";
+static const uint8_t TEXT[] = "#!/bin/sh\necho hi\n";
+
+static struct yara_gate
+read_src(const char *src)
+{
+	struct yara_gate g;
+
+	yara_gate_read(src, strlen(src), &g);
+	return g;
+}
+
+/* Admits a file of size bytes starting with head. */
+static int
+admits(const struct yara_gate *g, const uint8_t *head, size_t size)
+{
+	static uint8_t buf[4 << 20];
+
+	assert_true(size <= sizeof(buf));
+	memset(buf, 'A', size);
+	memcpy(buf, head, size < 8 ? size : 8);
+	return yara_gate_admits(g, buf, size);
+}
+
+static void
+test_pe_and_size(void **state)
+{
+	struct yara_gate g = read_src("import \"pe\"\n"
+				      "rule a {\n strings: $a = \"x\"\n condition:\n"
+				      "  uint16(0) == 0x5a4d and filesize < 500KB and $a\n}\n");
+
+	(void)state;
+	assert_false(g.open);
+	assert_true(admits(&g, MZ, 1000));
+	assert_true(admits(&g, MZ, 500 * 1024 - 1));
+	assert_false(admits(&g, MZ, 500 * 1024));
+	assert_false(admits(&g, ELF, 1000));
+	assert_false(admits(&g, TEXT, 100));
+	assert_false(admits(&g, MZ, 1)); /* uint16(0) is undefined on one byte */
+}
+
+static void
+test_forms(void **state)
+{
+	struct yara_gate g;
+
+	(void)state;
+	/* Reversed operands, upper-case hex, <=, parentheses. */
+	g = read_src("rule a { condition: (0x5A4D == uint16(0)) and (filesize <= 2MB) }");
+	assert_false(g.open);
+	assert_true(admits(&g, MZ, 2 * 1024 * 1024));
+	assert_false(admits(&g, MZ, 2 * 1024 * 1024 + 1));
+	assert_false(admits(&g, ELF, 100));
+	/* pe.is_pe needs the MZ header. */
+	g = read_src("import \"pe\" rule a { condition: pe.is_pe and pe.number_of_sections > 2 }");
+	assert_true(admits(&g, MZ, 100));
+	assert_false(admits(&g, ELF, 100));
+	/* Big-endian ELF magic. */
+	g = read_src("rule a { condition: uint32be(0) == 0x7f454c46 }");
+	assert_true(admits(&g, ELF, 100));
+	assert_false(admits(&g, MZ, 100));
+	/* A disjunction of Mach-O magics, and-ed with strings. */
+	g = read_src("rule a { strings: $s = \"a\" condition: (uint32(0) == 0xfeedface or "
+		     "uint32(0) == 0xfeedfacf or uint32(0) == 0xcafebabe) and $s }");
+	assert_false(g.open);
+	assert_true(admits(&g, MACHO64, 100));
+	assert_false(admits(&g, ELF, 100));
+	/* A size bound alone. */
+	g = read_src("rule a { condition: 100 > filesize }");
+	assert_true(admits(&g, ELF, 99));
+	assert_false(admits(&g, ELF, 100));
+}
+
+static void
+test_union_of_rules(void **state)
+{
+	struct yara_gate g =
+	    read_src("rule pe { condition: uint16(0) == 0x5a4d and filesize < 1KB }\n"
+		     "rule macho { condition: uint32(0) == 0xfeedfacf }\n"
+		     "private rule helper { condition: true }\n");
+
+	(void)state;
+	assert_false(g.open);
+	assert_true(admits(&g, MZ, 1000));
+	assert_false(admits(&g, MZ, 5000));
+	assert_true(admits(&g, MACHO64, 100000));
+	assert_false(admits(&g, ELF, 100));
+	/* One rule without a gate opens the file. */
+	g = read_src("rule pe { condition: uint16(0) == 0x5a4d }\n"
+		     "rule any { strings: $a = \"b\" condition: $a }\n");
+	assert_true(g.open);
+	/* Only private rules: nothing is ever reported. */
+	g = read_src("private rule p { condition: true }");
+	assert_false(g.open);
+	assert_false(admits(&g, MZ, 10));
+	/* A global rule reports too, by its own condition. */
+	g = read_src("global rule g { condition: filesize < 10 }\n"
+		     "rule r { condition: uint16(0) == 0x5a4d }\n");
+	assert_true(admits(&g, ELF, 5));
+	assert_true(admits(&g, MZ, 50));
+	assert_false(admits(&g, ELF, 50));
+}
+
+static void
+test_what_constrains_nothing(void **state)
+{
+	static const char *const open_srcs[] = {
+	    /* or at the top: one side is ungated */
+	    "rule a { strings: $a = \"x\" condition: uint16(0) == 0x5a4d or $a }",
+	    /* and binds tighter than or */
+	    "rule a { strings: $a = \"x\" condition: uint16(0) == 0x5a4d and $a or $a }",
+	    /* not applies to the comparison */
+	    "rule a { condition: not uint16(0) == 0x5a4d }",
+	    "rule a { condition: not (uint16(0) == 0x5a4d) }",
+	    "rule a { condition: uint16(0) != 0x5a4d }",
+	    /* another offset, another operator, a sum */
+	    "rule a { condition: uint16(2) == 0x5a4d }",
+	    "rule a { condition: uint16(0) + 1 == 0x5a4e }",
+	    "rule a { condition: filesize > 10 }",
+	    "rule a { condition: filesize < 10 * 1024 }",
+	    /* inside a for, not at the top */
+	    "rule a { condition: for any i in (0..1) : ( uint16(i) == 0x5a4d ) }",
+	    /* include: rules this reader cannot see */
+	    "include \"other.yar\"\nrule a { condition: uint16(0) == 0x5a4d }",
+	    /* not YARA at all */
+	    "rule a { condition: uint16(0) == 0x5a4d ",
+	    "rule a { strings: $a = \"unterminated\n condition: $a }",
+	    "rule { condition: true }",
+	    "garbage",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(open_srcs) / sizeof(open_srcs[0]); i++) {
+		struct yara_gate g = read_src(open_srcs[i]);
+		if (!g.open)
+			fail_msg("not open: %s", open_srcs[i]);
+	}
+}
+
+static void
+test_lexing(void **state)
+{
+	struct yara_gate g;
+
+	(void)state;
+	/* Braces, slashes and keywords inside strings, regexes, hex strings
+	 * and comments are not structure. */
+	g = read_src("/* rule x { condition: true } */\n"
+		     "rule a : tag1 tag2 {\n"
+		     " meta: d = \"condition: } or true\" n = 3\n"
+		     " strings:\n"
+		     "  $h = { 4D 5A [2-4] ( 90 | 00 ) /* } */ ?? // }\n }\n"
+		     "  $r = /ab[}{]c\\/d/ nocase\n"
+		     "  $s = \"\\\" or true\" wide\n"
+		     " condition: // or true\n"
+		     "  uint16(0) == 0x5a4d and ($h or $r or $s)\n"
+		     "}\n");
+	assert_false(g.open);
+	assert_true(admits(&g, MZ, 100));
+	assert_false(admits(&g, ELF, 100));
+	/* Strings with sigils and wildcards, counts and offsets. */
+	g = read_src("rule a { strings: $a1 = \"x\" $a2 = \"y\" condition: uint16(0) == 0x5a4d "
+		     "and (#a1 > 2 or @a2[1] < 10 or !a1[1] == 1 or any of ($a*)) }");
+	assert_false(g.open);
+	assert_false(admits(&g, TEXT, 100));
+	/* A value the integer cannot hold: no file can match. */
+	g = read_src("rule a { condition: uint16(0) == 0x15a4d }");
+	assert_false(g.open);
+	assert_false(admits(&g, MZ, 100));
+}
+
+static void
+test_many_rules_stay_bounded(void **state)
+{
+	static char src[1 << 16];
+	size_t n = 0;
+	int i;
+	struct yara_gate g;
+
+	(void)state;
+	/* More distinct magics than alternatives: the gate opens, never refuses. */
+	for (i = 0; i < 40; i++)
+		n += (size_t)snprintf(src + n, sizeof(src) - n,
+				      "rule r%d { condition: uint16(0) == 0x%04x }\n", i,
+				      0x1000 + i);
+	g = read_src(src);
+	assert_true(g.open);
+	/* The same magic with many bounds joins into one alternative. */
+	n = 0;
+	for (i = 0; i < 40; i++)
+		n += (size_t)snprintf(
+		    src + n, sizeof(src) - n,
+		    "rule r%d { condition: uint16(0) == 0x5a4d and filesize < %dKB }\n", i,
+		    100 + i);
+	g = read_src(src);
+	assert_false(g.open);
+	assert_int_equal(g.n_alt, 1);
+	assert_true(admits(&g, MZ, 139 * 1024 - 1));
+	assert_false(admits(&g, MZ, 139 * 1024));
+	/* Deep parentheses open rather than recurse without end. */
+	n = (size_t)snprintf(src, sizeof(src), "rule a { condition: ");
+	for (i = 0; i < 200; i++)
+		src[n++] = '(';
+	n += (size_t)snprintf(src + n, sizeof(src) - n, "uint16(0) == 0x5a4d");
+	for (i = 0; i < 200; i++)
+		src[n++] = ')';
+	snprintf(src + n, sizeof(src) - n, " }");
+	g = read_src(src);
+	assert_true(g.open);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_pe_and_size),	   cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_union_of_rules), cmocka_unit_test(test_what_constrains_nothing),
+	    cmocka_unit_test(test_lexing),	   cmocka_unit_test(test_many_rules_stay_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
