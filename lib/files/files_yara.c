@@ -8,12 +8,14 @@
  * may use the external variables filename, filepath, extension, filetype
  * and owner, as THOR and LOKI rule sets do; ward sets the first three.
  *
- * Each rule file also has a gate (yara_gate.h): the headers and sizes its
- * rules can match at all. A file is scanned only with the rule files whose
- * gates admit it, compiled together on first need (and cached like the
- * whole set), so that PE rules never run, nor load the pe module, on an ELF
- * library. Namespaces keep rule files apart in libyara too, so scanning a
- * file with fewer of them reports exactly what the whole set would.
+ * Each rule also has a gate (yara_gate.h): the headers and sizes it can
+ * match at all. A file is scanned only with the rules whose gates admit it,
+ * together with what they need: the global rules of their file, the rules
+ * they name, and only the imports they use. These subsets are compiled on
+ * first need (and cached like the whole set), so that PE rules never run,
+ * nor load the pe module, on an ELF library. A rule's result depends on
+ * nothing else, so a subset reports exactly what the whole set would for
+ * the files it is used on.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,26 +36,43 @@
 
 #define MAX_RULE_FILES 100000
 #define MAX_RULE_SOURCE (16u << 20) /* larger rule files are not gated */
-#define MAX_GROUPS 32
+#define MAX_GROUPS 64
 
 struct flist {
 	char **v;
 	size_t n, cap;
 };
 
-/* The rule files admitting one set of files, compiled together. */
+/* The rules admitting one set of files, compiled together. */
 struct group {
-	uint64_t *bits; /* which rule files */
+	uint64_t *bits; /* which units */
 	YR_RULES *rules;
+};
+
+/* A rule file's text and what ward read of it. */
+struct source {
+	char *text;
+	struct yara_source ys;
+	int parsed;
+	size_t first_unit, n_units;
+};
+
+/* What a file is admitted to: one rule, or a rule file ward did not read. */
+struct unit {
+	size_t file;
+	const struct yara_gate *gate; /* NULL: the whole file, every file admitted */
+	size_t rule;
 };
 
 struct ward_yara {
 	YR_RULES *rules; /* every rule file */
 	int from_cache;
 	struct flist files;
-	struct yara_gate *gates; /* one per rule file */
+	struct source *srcs;	 /* one per rule file */
+	struct unit *units;
+	size_t n_units;
 	int gating;		 /* 1: some gate is not open */
-	size_t words;		 /* uint64_t words in a rule-file set */
+	size_t words;		 /* uint64_t words in a set of units */
 	char cache_base[4200];	 /* "" without a cache */
 	pthread_mutex_t mu;	 /* guards groups */
 	struct group groups[MAX_GROUPS];
@@ -276,26 +295,34 @@ base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Compiles the rule files l->v[i] whose bit is set in bits (all when NULL). */
-static int
-compile(const struct flist *l, const uint64_t *bits, struct cb_ctx *cb, YR_RULES **out)
+static YR_COMPILER *
+compiler_new(struct cb_ctx *cb)
 {
 	YR_COMPILER *comp = NULL;
-	size_t i;
-	int rc = 0;
 
 	if (yr_compiler_create(&comp) != ERROR_SUCCESS)
-		return WARD_ELIB;
+		return NULL;
 	yr_compiler_set_callback(comp, compile_cb, cb);
 	yr_compiler_define_string_variable(comp, "filename", "");
 	yr_compiler_define_string_variable(comp, "filepath", "");
 	yr_compiler_define_string_variable(comp, "extension", "");
 	yr_compiler_define_string_variable(comp, "filetype", "");
 	yr_compiler_define_string_variable(comp, "owner", "");
+	return comp;
+}
+
+/* Compiles every rule file of l. */
+static int
+compile(const struct flist *l, struct cb_ctx *cb, YR_RULES **out)
+{
+	YR_COMPILER *comp;
+	size_t i;
+	int rc = 0;
+
+	if (!(comp = compiler_new(cb)))
+		return WARD_ELIB;
 	for (i = 0; i < l->n; i++) {
 		FILE *fp;
-		if (bits && !(bits[i / 64] >> (i % 64) & 1))
-			continue;
 		if (!(fp = fopen(l->v[i], "r"))) {
 			if (cb->fn)
 				cb->fn(cb->ctx, 0, l->v[i], 0, strerror(errno));
@@ -329,30 +356,65 @@ cache_save(YR_RULES *rules, const char *path)
 		unlink(tmp);
 }
 
-/* Reads each rule file's gate; a file that cannot be read stays open. */
+/* Reads each rule file's rules and gates; a file that cannot be read or
+ * followed is one unit that admits every file. */
 static int
-read_gates(struct ward_yara *y)
+read_sources(struct ward_yara *y)
 {
-	size_t i;
+	size_t i, k, n = 0;
 
-	if (!(y->gates = calloc(y->files.n, sizeof(*y->gates))))
+	if (!(y->srcs = calloc(y->files.n, sizeof(*y->srcs))))
 		return WARD_ENOMEM;
 	for (i = 0; i < y->files.n; i++) {
+		struct source *sr = &y->srcs[i];
 		struct stat st;
-		char *src = NULL;
 		FILE *fp = fopen(y->files.v[i], "rb");
-		y->gates[i].open = 1;
 		if (fp && fstat(fileno(fp), &st) == 0 && st.st_size >= 0 &&
 		    (uint64_t)st.st_size <= MAX_RULE_SOURCE &&
-		    (src = malloc((size_t)st.st_size + 1)) &&
-		    fread(src, 1, (size_t)st.st_size, fp) == (size_t)st.st_size) {
-			if (!yara_gate_read(src, (size_t)st.st_size, &y->gates[i]))
-				y->gating = 1;
+		    (sr->text = malloc((size_t)st.st_size + 1)) &&
+		    fread(sr->text, 1, (size_t)st.st_size, fp) == (size_t)st.st_size) {
+			sr->text[st.st_size] = '\0';
+			sr->parsed = yara_source_read(sr->text, (size_t)st.st_size, &sr->ys) == 0;
 		}
-		free(src);
 		if (fp)
 			fclose(fp);
+		if (!sr->parsed) {
+			free(sr->text);
+			sr->text = NULL;
+		}
+		sr->first_unit = n;
+		if (!sr->parsed)
+			sr->n_units = 1;
+		else
+			for (k = 0; k < sr->ys.n_rules; k++)
+				sr->n_units += !sr->ys.rules[k].is_private;
+		n += sr->n_units;
 	}
+	if (n && !(y->units = calloc(n, sizeof(*y->units))))
+		return WARD_ENOMEM;
+	for (i = 0; i < y->files.n; i++) {
+		struct source *sr = &y->srcs[i];
+		size_t u = sr->first_unit;
+		if (!sr->parsed) {
+			y->units[u] = (struct unit){i, NULL, 0};
+			continue;
+		}
+		for (k = 0; k < sr->ys.n_rules; k++)
+			if (!sr->ys.rules[k].is_private) {
+				y->units[u++] = (struct unit){i, &sr->ys.rules[k].gate, k};
+				if (!sr->ys.rules[k].gate.open)
+					y->gating = 1;
+			}
+	}
+	y->n_units = n;
+	y->words = (n + 63) / 64 + 1;
+	/* Rule files sharing a namespace may name each other's rules. */
+	for (i = 0; i < y->files.n && y->gating; i++)
+		for (k = i + 1; k < y->files.n; k++)
+			if (!strcmp(base_name(y->files.v[i]), base_name(y->files.v[k]))) {
+				y->gating = 0;
+				break;
+			}
 	return 0;
 }
 
@@ -378,7 +440,6 @@ ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, 
 		rc = WARD_ENOTFOUND;
 		goto out;
 	}
-	y->words = (y->files.n + 63) / 64;
 	if (cache_dir &&
 	    cache_path(&y->files, cache_dir, y->cache_base, sizeof(y->cache_base)) == 0) {
 		snprintf(cpath, sizeof(cpath), "%s.yarc", y->cache_base);
@@ -390,14 +451,14 @@ ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, 
 		y->cache_base[0] = '\0';
 	}
 	if (!y->rules) {
-		if ((rc = compile(&y->files, NULL, &cb, &y->rules)) < 0)
+		if ((rc = compile(&y->files, &cb, &y->rules)) < 0)
 			goto out;
 		if (y->cache_base[0]) {
 			mkdirs(cache_dir);
 			cache_save(y->rules, cpath);
 		}
 	}
-	rc = read_gates(y);
+	rc = read_sources(y);
 out:
 	if (rc < 0) {
 		ward_yara_free(y);
@@ -410,7 +471,7 @@ out:
 void
 ward_yara_free(struct ward_yara *y)
 {
-	unsigned i;
+	size_t i;
 
 	if (!y)
 		return;
@@ -421,8 +482,13 @@ ward_yara_free(struct ward_yara *y)
 	}
 	if (y->rules)
 		yr_rules_destroy(y->rules);
+	for (i = 0; y->srcs && i < y->files.n; i++) {
+		yara_source_free(&y->srcs[i].ys);
+		free(y->srcs[i].text);
+	}
+	free(y->srcs);
+	free(y->units);
 	flist_free(&y->files);
-	free(y->gates);
 	pthread_mutex_destroy(&y->mu);
 	free(y);
 }
@@ -435,8 +501,8 @@ ward_yara_set_gating(struct ward_yara *y, int on)
 	if (!y)
 		return;
 	y->gating = 0;
-	for (i = 0; on && y->gates && i < y->files.n; i++)
-		if (!y->gates[i].open)
+	for (i = 0; on && i < y->n_units; i++)
+		if (y->units[i].gate && !y->units[i].gate->open)
 			y->gating = 1;
 }
 
@@ -536,7 +602,133 @@ files_yara_set_name(struct ward_yara_scanner *s, const char *path)
 	s->path = path;
 }
 
-/* The compiled group for the rule files in bits, made on first need; -1
+static int
+has_bit(const uint64_t *bits, size_t i)
+{
+	return (int)(bits[i / 64] >> (i % 64) & 1);
+}
+
+/* Appends p[n] to the buffer *b of *len bytes (capacity *cap). */
+static int
+append(char **b, size_t *len, size_t *cap, const char *p, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = (*len + n + 1) * 2;
+		char *q = realloc(*b, c);
+		if (!q)
+			return -1;
+		*b = q;
+		*cap = c;
+	}
+	memcpy(*b + *len, p, n);
+	*len += n;
+	(*b)[*len] = '\0';
+	return 0;
+}
+
+/*
+ * The source that runs the admitted rules of one rule file: them, its
+ * global rules, every rule they name (in the file's order, as YARA wants
+ * a rule defined before it is named), and the imports those rules use.
+ */
+static char *
+subset_source(const struct source *sr, const uint64_t *bits)
+{
+	const struct yara_source *ys = &sr->ys;
+	char *keep = calloc(ys->n_rules ? ys->n_rules : 1, 1), *b = NULL;
+	size_t *todo = malloc((ys->n_rules ? ys->n_rules : 1) * sizeof(*todo));
+	size_t i, n = 0, len = 0, cap = 0, u = sr->first_unit;
+	uint32_t modules = 0;
+
+	if (!keep || !todo)
+		goto fail;
+	for (i = 0; i < ys->n_rules; i++) {
+		int admitted = 0;
+		if (!ys->rules[i].is_private)
+			admitted = has_bit(bits, u++);
+		if (admitted || ys->rules[i].is_global) {
+			keep[i] = 1;
+			todo[n++] = i;
+		}
+	}
+	while (n > 0) {
+		const struct yara_rule *r = &ys->rules[todo[--n]];
+		modules |= r->modules;
+		for (i = 0; i < r->n_refs; i++)
+			if (!keep[r->refs[i]]) {
+				keep[r->refs[i]] = 1;
+				todo[n++] = r->refs[i];
+			}
+	}
+	for (i = 0; i < ys->n_imports; i++)
+		if (modules >> i & 1 &&
+		    (append(&b, &len, &cap, "import \"", 8) < 0 ||
+		     append(&b, &len, &cap, ys->imports[i].name, ys->imports[i].len) < 0 ||
+		     append(&b, &len, &cap, "\"\n", 2) < 0))
+			goto fail;
+	for (i = 0; i < ys->n_rules; i++)
+		if (keep[i] && (append(&b, &len, &cap, sr->text + ys->rules[i].start,
+				       ys->rules[i].end - ys->rules[i].start) < 0 ||
+				append(&b, &len, &cap, "\n", 1) < 0))
+			goto fail;
+	if (!b && append(&b, &len, &cap, "", 0) < 0)
+		goto fail;
+	free(keep);
+	free(todo);
+	return b;
+fail:
+	free(keep);
+	free(todo);
+	free(b);
+	return NULL;
+}
+
+/* Compiles the units in bits: each rule file's admitted rules with what
+ * they need, and, whole, the rule files ward did not read. */
+static int
+compile_units(struct ward_yara *y, const uint64_t *bits, YR_RULES **out)
+{
+	struct cb_ctx quiet = {NULL, NULL, 0};
+	YR_COMPILER *comp;
+	size_t f, k;
+	int rc = 0;
+
+	if (!(comp = compiler_new(&quiet)))
+		return WARD_ELIB;
+	for (f = 0; f < y->files.n && rc == 0; f++) {
+		const struct source *sr = &y->srcs[f];
+		int any = 0;
+		for (k = 0; k < sr->n_units; k++)
+			any |= has_bit(bits, sr->first_unit + k);
+		if (!any)
+			continue;
+		if (!sr->parsed) {
+			FILE *fp = fopen(y->files.v[f], "r");
+			if (!fp) {
+				rc = WARD_ENOTFOUND;
+				break;
+			}
+			yr_compiler_add_file(comp, fp, base_name(y->files.v[f]), y->files.v[f]);
+			fclose(fp);
+		} else {
+			char *src = subset_source(sr, bits);
+			if (!src) {
+				rc = WARD_ENOMEM;
+				break;
+			}
+			yr_compiler_add_string(comp, src, base_name(y->files.v[f]));
+			free(src);
+		}
+		if (quiet.errors)
+			rc = WARD_EFORMAT;
+	}
+	if (rc == 0 && yr_compiler_get_rules(comp, out) != ERROR_SUCCESS)
+		rc = WARD_ELIB;
+	yr_compiler_destroy(comp);
+	return rc;
+}
+
+/* The compiled group for the units in bits, made on first need; -1
  * when it cannot be had (then the whole set serves, which is always right). */
 static int
 group_of(struct ward_yara *y, const uint64_t *bits)
@@ -571,11 +763,9 @@ group_of(struct ward_yara *y, const uint64_t *bits)
 				g->rules = NULL;
 		}
 		if (!g->rules) {
-			struct cb_ctx quiet = {NULL, NULL, 0};
-			/* It compiled as part of the whole set; a rule that names a
-			 * rule of a file left out would fail here, and the whole
-			 * set serves instead. */
-			if (compile(&y->files, bits, &quiet, &g->rules) < 0)
+			/* The whole set compiled, so a subset does too; should one
+			 * not, the whole set serves instead. */
+			if (compile_units(y, bits, &g->rules) < 0)
 				g->rules = NULL;
 			else if (path[0])
 				cache_save(g->rules, path);
@@ -598,14 +788,14 @@ pick(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
 	if (!y->gating)
 		return s->all;
 	memset(s->bits, 0, y->words * sizeof(*s->bits));
-	for (i = 0; i < y->files.n; i++)
-		if (yara_gate_admits(&y->gates[i], p, n)) {
+	for (i = 0; i < y->n_units; i++)
+		if (!y->units[i].gate || yara_gate_admits(y->units[i].gate, p, n)) {
 			s->bits[i / 64] |= (uint64_t)1 << (i % 64);
 			admitted++;
 		}
 	if (admitted == 0)
 		return NULL;
-	if (admitted == y->files.n || (g = group_of(y, s->bits)) < 0)
+	if (admitted == y->n_units || (g = group_of(y, s->bits)) < 0)
 		return s->all;
 	if (!s->group[g] && !(s->group[g] = scanner_for(s, y->groups[g].rules)))
 		return s->all;

@@ -224,9 +224,72 @@ magic_read(const struct tok *k, size_t n, struct yara_magic *m)
 	return -1;
 }
 
+/* k[0..3) is pe.FIELD for a field the pe module leaves undefined on a file
+ * that does not start with MZ: anything but is_pe and the constants
+ * (MACHINE_I386, DLL...: no lower-case letter). */
+static int
+pe_field(const struct tok *k, size_t n)
+{
+	size_t i;
+
+	if (n < 3 || !is(&k[0], "pe") || !is(&k[1], ".") || k[2].kind != T_IDENT ||
+	    is(&k[2], "is_pe"))
+		return 0;
+	for (i = 0; i < k[2].n; i++)
+		if (k[2].s[i] >= 'a' && k[2].s[i] <= 'z')
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 when k[0..n) is false on every file without the MZ header, because a
+ * value the pe module leaves undefined there makes it undefined. Checked
+ * against libyara: undefined passes through comparisons, arithmetic,
+ * function calls, 'not', 'at' and 'in', but 'and', 'or' and the
+ * quantifiers ('for none ... : (undefined)' is true) stop it, so those
+ * expressions do not count; except the range or array of a 'for', which
+ * makes the whole loop false whatever its body.
+ */
+static int
+pe_undefined(const struct tok *k, size_t n, int pe)
+{
+	static const char *const stops[] = {"and", "or", "for", "of", "them", "any", "all", "none",
+					    "defined", "with", NULL};
+	size_t i, j, end;
+	int found = 0;
+
+	if (!pe || n == 0)
+		return 0;
+	/* for any|all|none i in ( RANGE ) : ( ... )  or  in pe.ARRAY : ( ... ) */
+	if (n > 6 && is(&k[0], "for") &&
+	    (is(&k[1], "any") || is(&k[1], "all") || is(&k[1], "none")) &&
+	    k[2].kind == T_IDENT && k[2].s[0] != '$' && is(&k[3], "in")) {
+		if (is(&k[4], "(")) {
+			int level = 0;
+			for (end = 4; end < n; end++) {
+				level += is(&k[end], "(") - is(&k[end], ")");
+				if (level == 0)
+					break;
+			}
+			if (end >= n || end + 1 >= n || !is(&k[end + 1], ":"))
+				return 0;
+			return pe_undefined(k + 5, end - 5, pe);
+		}
+		return pe_field(k + 4, n - 4) && n > 7 && is(&k[7], ":");
+	}
+	for (i = 0; i < n; i++) {
+		if (k[i].kind == T_IDENT)
+			for (j = 0; stops[j]; j++)
+				if (is(&k[i], stops[j]))
+					return 0;
+		found |= pe_field(k + i, n - i);
+	}
+	return found;
+}
+
 /* The gate of one atom k[0..n): a magic test, pe.is_pe, a filesize bound. */
 static int
-atom(const struct tok *k, size_t n, struct yara_gate *g)
+atom(const struct tok *k, size_t n, int pe, struct yara_gate *g)
 {
 	struct yara_gate_alt *a = &g->alt[0];
 	struct yara_magic m;
@@ -235,7 +298,8 @@ atom(const struct tok *k, size_t n, struct yara_gate *g)
 	memset(g, 0, sizeof(*g));
 	g->n_alt = 1;
 	a->max_size = UINT64_MAX;
-	if (n == 3 && is(&k[0], "pe") && is(&k[1], ".") && is(&k[2], "is_pe")) {
+	if ((n == 3 && is(&k[0], "pe") && is(&k[1], ".") && is(&k[2], "is_pe")) ||
+	    pe_undefined(k, n, pe)) {
 		a->magic[0] = (struct yara_magic){2, 0, 0x5a4d};
 		a->n_magic = 1;
 		return 0;
@@ -373,7 +437,7 @@ gate_join_magics(struct yara_gate *g)
 
 /* The gate of the expression k[0..n), by YARA's binding. */
 static void
-expr(const struct tok *k, size_t n, int depth, struct yara_gate *g)
+expr(const struct tok *k, size_t n, int depth, int pe, struct yara_gate *g)
 {
 	size_t i, start = 0;
 	int level = 0, has_or = 0, has_and = 0;
@@ -414,7 +478,7 @@ expr(const struct tok *k, size_t n, int depth, struct yara_gate *g)
 				if (level != 0 || k[i].kind != T_IDENT || !is(&k[i], sep))
 					continue;
 			}
-			expr(k + start, i - start, depth + 1, &part);
+			expr(k + start, i - start, depth + 1, pe, &part);
 			if (first)
 				*g = part;
 			else if (has_or)
@@ -440,68 +504,212 @@ expr(const struct tok *k, size_t n, int depth, struct yara_gate *g)
 				break;
 		}
 		if (i == n - 1) {
-			expr(k + 1, n - 2, depth + 1, g);
+			expr(k + 1, n - 2, depth + 1, pe, g);
 			return;
 		}
 	}
-	atom(k, n, g);
+	atom(k, n, pe, g);
 }
 
-/* Finds the rules in t and joins their gates into g; -1 where the source
- * goes beyond what this reader follows. */
 static int
-rules(const struct toks *t, struct yara_gate *g)
+cmp_name(const void *a, const void *b)
 {
-	size_t i = 0;
+	const struct yara_rule *x = *(const struct yara_rule *const *)a;
+	const struct yara_rule *y = *(const struct yara_rule *const *)b;
+	size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
+	int c = memcmp(x->name, y->name, n);
 
-	*g = (struct yara_gate){0};
-	while (i < t->n) {
-		int private = 0;
-		size_t cond = 0, end;
-		struct yara_gate rg;
-		if (t->v[i].kind == T_IDENT && is(&t->v[i], "include"))
-			return -1;
-		if (t->v[i].kind == T_IDENT && is(&t->v[i], "import")) {
-			if (i + 1 >= t->n || t->v[i + 1].kind != T_STR)
+	return c ? c : (x->name_len > y->name_len) - (x->name_len < y->name_len);
+}
+
+/* What the condition k[0..n) of rule r names: imports and other rules.
+ * A name with a wildcard (a rule set, "Foo*") names every rule it covers. */
+static int
+names(struct yara_source *ys, struct yara_rule **sorted, const struct tok *k, size_t n,
+      struct yara_rule *r)
+{
+	size_t i, m;
+
+	for (i = 0; i < n; i++) {
+		const struct tok *t = &k[i];
+		size_t len = t->n, lo, hi;
+		int wild;
+		if (t->kind != T_IDENT || t->s[0] == '$' || t->s[0] == '#' || t->s[0] == '@' ||
+		    t->s[0] == '!')
+			continue;
+		if (i > 0 && is(&k[i - 1], "."))
+			continue; /* a field, not a name */
+		for (m = 0; m < ys->n_imports; m++)
+			if (ys->imports[m].len == len && !memcmp(ys->imports[m].name, t->s, len))
+				r->modules |= 1u << m;
+		wild = t->s[len - 1] == '*';
+		if (wild)
+			len--;
+		/* The first rule whose name is >= the token, then every match. */
+		lo = 0;
+		hi = ys->n_rules;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct yara_rule *x = sorted[mid];
+			size_t c = x->name_len < len ? x->name_len : len;
+			int d = memcmp(x->name, t->s, c);
+			if (d < 0 || (d == 0 && x->name_len < len))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < ys->n_rules; lo++) {
+			const struct yara_rule *x = sorted[lo];
+			size_t idx = (size_t)(x - ys->rules);
+			if (x->name_len < len || memcmp(x->name, t->s, len) != 0 ||
+			    (!wild && x->name_len != len))
+				break;
+			if (x == r)
+				continue;
+			if (r->n_refs == YARA_RULE_REFS)
 				return -1;
+			r->refs[r->n_refs++] = idx;
+		}
+	}
+	return 0;
+}
+
+/* Finds the imports and rules in t; -1 where the source goes beyond what
+ * this reader follows. */
+static int
+rules(const char *src, const struct toks *t, struct yara_source *ys)
+{
+	struct yara_rule **sorted = NULL;
+	size_t i = 0, cap = 0, *cond_at = NULL, *cond_end = NULL;
+	int rc = -1;
+
+	while (i < t->n) {
+		struct yara_rule *r;
+		size_t cond = 0, end, first = i, m;
+		int pe;
+		if (t->v[i].kind == T_IDENT && is(&t->v[i], "include"))
+			goto out;
+		if (t->v[i].kind == T_IDENT && is(&t->v[i], "import")) {
+			if (i + 1 >= t->n || t->v[i + 1].kind != T_STR || t->v[i + 1].n < 2 ||
+			    ys->n_imports == YARA_IMPORTS)
+				goto out;
+			ys->imports[ys->n_imports].name = t->v[i + 1].s + 1;
+			ys->imports[ys->n_imports].len = t->v[i + 1].n - 2;
+			ys->n_imports++;
 			i += 2;
 			continue;
 		}
+		if (ys->n_rules == cap) {
+			size_t nc = cap ? 2 * cap : 16;
+			void *a, *b, *c;
+			if (nc > YARA_RULES_MAX)
+				goto out;
+			a = realloc(ys->rules, nc * sizeof(*ys->rules));
+			if (a)
+				ys->rules = a;
+			b = realloc(cond_at, nc * sizeof(*cond_at));
+			if (b)
+				cond_at = b;
+			c = realloc(cond_end, nc * sizeof(*cond_end));
+			if (c)
+				cond_end = c;
+			if (!a || !b || !c)
+				goto out;
+			cap = nc;
+		}
+		r = &ys->rules[ys->n_rules];
+		memset(r, 0, sizeof(*r));
 		while (i < t->n && t->v[i].kind == T_IDENT &&
 		       (is(&t->v[i], "private") || is(&t->v[i], "global"))) {
-			private |= is(&t->v[i], "private");
+			r->is_private |= is(&t->v[i], "private");
+			r->is_global |= is(&t->v[i], "global");
 			i++;
 		}
 		if (i + 1 >= t->n || !is(&t->v[i], "rule") || t->v[i + 1].kind != T_IDENT)
-			return -1;
+			goto out;
+		r->name = t->v[i + 1].s;
+		r->name_len = t->v[i + 1].n;
 		for (i += 2; i < t->n && !is(&t->v[i], "{"); i++)
 			if (!is(&t->v[i], ":") && t->v[i].kind != T_IDENT)
-				return -1;
+				goto out;
 		for (end = i + 1; end < t->n && !is(&t->v[end], "}"); end++)
 			if (!cond && end + 1 < t->n && t->v[end].kind == T_IDENT &&
 			    is(&t->v[end], "condition") && is(&t->v[end + 1], ":"))
 				cond = end + 2;
 			else if (is(&t->v[end], "{"))
-				return -1;
+				goto out;
 		if (end >= t->n || !cond)
-			return -1;
-		if (!private) {
-			expr(t->v + cond, end - cond, 0, &rg);
-			gate_or(g, &rg);
-		}
+			goto out;
+		r->start = (size_t)(t->v[first].s - src);
+		r->end = (size_t)(t->v[end].s - src) + 1;
+		for (m = 0, pe = 0; m < ys->n_imports; m++)
+			pe |= ys->imports[m].len == 2 && !memcmp(ys->imports[m].name, "pe", 2);
+		expr(t->v + cond, end - cond, 0, pe, &r->gate);
+		cond_at[ys->n_rules] = cond;
+		cond_end[ys->n_rules] = end;
+		ys->n_rules++;
 		i = end + 1;
 	}
-	return 0;
+	if (ys->n_rules) {
+		if (!(sorted = malloc(ys->n_rules * sizeof(*sorted))))
+			goto out;
+		for (i = 0; i < ys->n_rules; i++)
+			sorted[i] = &ys->rules[i];
+		qsort(sorted, ys->n_rules, sizeof(*sorted), cmp_name);
+		/* Two rules of one name do not compile. */
+		for (i = 1; i < ys->n_rules; i++)
+			if (!cmp_name(&sorted[i - 1], &sorted[i]))
+				goto out;
+	}
+	for (i = 0; i < ys->n_rules; i++)
+		if (names(ys, sorted, t->v + cond_at[i], cond_end[i] - cond_at[i], &ys->rules[i]) <
+		    0)
+			goto out;
+	ys->gate = (struct yara_gate){0};
+	for (i = 0; i < ys->n_rules; i++)
+		if (!ys->rules[i].is_private)
+			gate_or(&ys->gate, &ys->rules[i].gate);
+	rc = 0;
+out:
+	free(sorted);
+	free(cond_at);
+	free(cond_end);
+	return rc;
+}
+
+void
+yara_source_free(struct yara_source *ys)
+{
+	if (!ys)
+		return;
+	free(ys->rules);
+	memset(ys, 0, sizeof(*ys));
+}
+
+int
+yara_source_read(const char *src, size_t n, struct yara_source *ys)
+{
+	struct toks t = {0};
+	int rc = 0;
+
+	memset(ys, 0, sizeof(*ys));
+	if (lex(src, n, &t) < 0 || rules(src, &t, ys) < 0) {
+		yara_source_free(ys);
+		ys->gate = ANY;
+		rc = -1;
+	}
+	free(t.v);
+	return rc;
 }
 
 int
 yara_gate_read(const char *src, size_t n, struct yara_gate *g)
 {
-	struct toks t = {0};
+	struct yara_source ys;
 
-	if (lex(src, n, &t) < 0 || rules(&t, g) < 0)
-		*g = ANY;
-	free(t.v);
+	yara_source_read(src, n, &ys);
+	*g = ys.gate;
+	yara_source_free(&ys);
 	return g->open;
 }
 

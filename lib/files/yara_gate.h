@@ -40,6 +40,41 @@ struct yara_gate {
 	unsigned n_alt;
 };
 
+#define YARA_IMPORTS 32	   /* imports of one file */
+#define YARA_RULE_REFS 64  /* rules one condition names */
+#define YARA_RULES_MAX 20000 /* rules of one file */
+
+/* One rule of a source: where its text is, and what its condition needs. */
+struct yara_rule {
+	size_t start, end; /* src[start..end): from its first modifier to its '}' */
+	const char *name;  /* in src, not terminated */
+	size_t name_len;
+	int is_private, is_global;
+	struct yara_gate gate;		/* files its condition can be true on */
+	size_t refs[YARA_RULE_REFS];	/* rules of this source it names */
+	size_t n_refs;
+	uint32_t modules; /* bit i: it names imports[i] */
+};
+
+/* A rule file as far as ward reads it. */
+struct yara_source {
+	struct {
+		const char *name; /* the module, in src, not terminated */
+		size_t len;
+	} imports[YARA_IMPORTS];
+	size_t n_imports;
+	struct yara_rule *rules;
+	size_t n_rules;
+	struct yara_gate gate; /* what the rules together admit */
+};
+
+/* Reads the rules of src[n] into ys (pointing into src). Returns 0, or -1
+ * when the source goes beyond what this reader follows (an include, a
+ * lexical error, an unknown construct at the top, two rules of one name,
+ * more than the limits above): then ys has no rules and an open gate. */
+int yara_source_read(const char *src, size_t n, struct yara_source *ys);
+void yara_source_free(struct yara_source *ys);
+
 /* Reads the rule source src[n] into g. Never fails: source it cannot follow
  * (an include, a lexical error, an unknown construct at the top) leaves g
  * open. Returns 1 when g is open, 0 otherwise. */

@@ -5,8 +5,10 @@ set matches.
 ward scans each file only with the rule files whose header and size tests
 it can pass (lib/files/yara_gate.c). This test writes rule files that gate
 in every way the reader knows (PE, Mach-O and ELF magics, pe.is_pe, size
-bounds on both sides, or-ed magics) and in ways it must not trust (not, or
-at the top, private and global rules, rule references), and a tree of files
+bounds on both sides, or-ed magics, pe fields that are undefined without the
+MZ header) and in ways it must not trust (not, or at the top, private and
+global rules, rule references, pe.is_pe == 0, pe constants, 'for none' over
+a pe body), and a tree of files
 with each header, each marker string and sizes around each bound. ward
 (cold, then with its compiled-rule cache) and `yara -r` must report the
 same rules for every file, and every rule must match somewhere.
@@ -55,6 +57,26 @@ private rule Has_mark { strings: $m = "PRIV_MARK" condition: $m }
 rule Uses_private { condition: Has_mark and uint32be(0) == 0x7f454c46 }
 rule Not_pe { strings: $n = "NOTPE_MARK" condition: not uint16(0) == 0x5a4d and $n }
 ''',
+    "pe_undefined.yar": r'''
+import "pe"
+import "hash"
+rule PE_loop_or_marker {
+  strings: $a = "LOOP_MARK"
+  condition: uint16(0) == 0x5a4d and $a or
+    for any i in (0..pe.number_of_sections - 1) : (
+      hash.md5(pe.sections[i].raw_data_offset, 16) == "0123456789abcdef0123456789abcdef" and $a
+    )
+}
+rule PE_not_export { strings: $a = "EXP_MARK" condition: not pe.exports("Run") and $a }
+rule PE_at_entry { strings: $a = "EP_MARK" condition: $a at pe.entry_point or (uint16(0) == 0x5a4d and $a) }
+rule PE_sections_all { strings: $a = "SEC_MARK" condition: for all s in pe.sections : ( s.name != ".x" ) or (uint16(0) == 0x5a4d and $a) }
+rule None_with_pe_body {
+  strings: $a = "NONE_MARK"
+  condition: $a and for none i in (0..2) : ( pe.sections[i].name == ".text" )
+}
+rule Is_pe_zero { strings: $a = "ISPE_MARK" condition: pe.is_pe == 0 and $a }
+rule Constant_only { strings: $a = "CONST_MARK" condition: pe.MACHINE_I386 == 0x14c and $a }
+''',
     "mixed.yar": r'''
 /* rule Fake { condition: true } */
 rule ELF_or_text : tagged {
@@ -76,7 +98,8 @@ HEADS = {
     "text": b"#!/bin/sh\n",
 }
 MARKS = [b"LAZ_MARK", b"BLUE_MARK", b"MAC_MARK", b"ELF_MARK", b"E\0L\0F\0_\0M\0A\0R\0K\0",
-         b"TINY", b"TRADER_MARK", b"PRIV_MARK", b"NOTPE_MARK", b"MIX_MARK MIX_ABCD", b""]
+         b"TINY", b"TRADER_MARK", b"PRIV_MARK", b"NOTPE_MARK", b"MIX_MARK MIX_ABCD",
+         b"LOOP_MARK EXP_MARK EP_MARK SEC_MARK", b"NONE_MARK ISPE_MARK CONST_MARK", b""]
 SIZES = [40, 999, 1500, 2047, 2048, 3999, 4000, 4096, 9000]
 
 
@@ -154,7 +177,7 @@ def main():
         env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"))
         want = yara_matches(tree, rules)
         all_rules = {r for s in want.values() for r in s}
-        check(len(all_rules) == 10, "every reporting rule matches some file under yara: %s"
+        check(len(all_rules) == 16, "every reporting rule matches some file under yara: %s"
               % sorted(all_rules))
         check(len(want) > 40 and len(want) < nfiles,
               "yara flags %d of %d files (some, not all)" % (len(want), nfiles))

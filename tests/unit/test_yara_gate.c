@@ -121,6 +121,57 @@ test_union_of_rules(void **state)
 }
 
 static void
+test_pe_undefined(void **state)
+{
+	static const char *const gated[] = {
+	    "rule a { condition: pe.number_of_sections > 3 }",
+	    "rule a { condition: not pe.exports(\"Run\") }",
+	    "rule a { condition: pe.imphash() == \"abc\" }",
+	    "rule a { strings: $a = \"x\" condition: $a at pe.entry_point }",
+	    "rule a { condition: pe.characteristics & pe.DLL }",
+	    "rule a { strings: $a = \"x\" condition: for any i in (0..pe.number_of_sections - 1) "
+	    ": ( $a in (pe.sections[i].raw_data_offset..filesize) or true ) }",
+	    "rule a { condition: for all s in pe.sections : ( s.name != \".x\" or true ) }",
+	    "rule a { strings: $a = \"x\" condition: uint16(0) == 0x5a4d and $a or "
+	    "for none i in (pe.number_of_sections..3) : ( true ) }",
+	};
+	static const char *const open_srcs[] = {
+	    /* defined without MZ: is_pe and the constants */
+	    "rule a { condition: pe.is_pe == 0 }",
+	    "rule a { condition: not pe.is_pe }",
+	    "rule a { condition: pe.MACHINE_I386 == 0x14c }",
+	    /* quantifiers, and, or stop undefined */
+	    "rule a { condition: for none i in (0..2) : ( pe.sections[i].name == \".text\" ) }",
+	    "rule a { strings: $a = \"x\" condition: not (pe.exports(\"Run\") or $a) }",
+	    "rule a { strings: $a = \"x\" condition: none of them or pe.number_of_sections > 1 }",
+	    /* pe not imported: not the pe module */
+	    "rule a { condition: pe.number_of_sections > 3 }",
+	};
+	static const char *const no_import[] = {"import \"pe\"\n", ""};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(gated) / sizeof(gated[0]); i++) {
+		char src[1024];
+		struct yara_gate g;
+		snprintf(src, sizeof(src), "%s%s", no_import[0], gated[i]);
+		g = read_src(src);
+		if (g.open || !admits(&g, MZ, 100) || admits(&g, ELF, 100) || admits(&g, TEXT, 10))
+			fail_msg("not gated on MZ: %s", gated[i]);
+	}
+	for (i = 0; i < sizeof(open_srcs) / sizeof(open_srcs[0]); i++) {
+		char src[1024];
+		struct yara_gate g;
+		snprintf(src, sizeof(src), "%s%s", no_import[i + 1 == sizeof(open_srcs) /
+								    sizeof(open_srcs[0])],
+			 open_srcs[i]);
+		g = read_src(src);
+		if (!g.open)
+			fail_msg("gated: %s", open_srcs[i]);
+	}
+}
+
+static void
 test_what_constrains_nothing(void **state)
 {
 	static const char *const open_srcs[] = {
@@ -234,7 +285,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pe_and_size),	   cmocka_unit_test(test_forms),
-	    cmocka_unit_test(test_union_of_rules), cmocka_unit_test(test_what_constrains_nothing),
+	    cmocka_unit_test(test_union_of_rules), cmocka_unit_test(test_pe_undefined),
+	    cmocka_unit_test(test_what_constrains_nothing),
 	    cmocka_unit_test(test_lexing),	   cmocka_unit_test(test_many_rules_stay_bounded),
 	};
 
