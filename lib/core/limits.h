@@ -65,8 +65,12 @@
 
 /* Directory nesting walked by ward files scan; deeper ones are reported. */
 #define WARD_LIMIT_WALK_DEPTH 64
-/* Files in flight between the walker, the workers and the output. */
-#define WARD_LIMIT_FILES_WINDOW 256
+/* Files in flight between the walker, the workers and the output (a few
+ * hundred bytes each): wide enough to see a large file coming early. */
+#define WARD_LIMIT_FILES_WINDOW 4096
+/* Files from this size are scanned first among those in flight, so that a
+ * large file found late does not leave the other threads idle at the end. */
+#define WARD_LIMIT_FILES_BIG (8u * 1024 * 1024)
 /* Seconds YARA may spend on one file. */
 #define WARD_LIMIT_YARA_TIMEOUT 10
 /* Entries in one SHA-256 IOC set. */

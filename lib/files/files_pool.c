@@ -5,12 +5,16 @@
  * report in the slot; the calling thread prints the reports in slot order.
  * The walker may run at most one window ahead of the output, so memory is
  * bounded by the window whatever the size of the tree, and the output
- * order is the walk order whatever the number of workers.
+ * order is the walk order whatever the number of workers. Workers take the
+ * largest of the big files in flight first (longest job first), then the
+ * others in order: one big file met at the end would otherwise run alone.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +31,7 @@ enum { S_EMPTY = 0, S_QUEUED, S_BUSY, S_DONE };
 struct slot {
 	struct files_report rep;
 	int state;
+	uint64_t size; /* a hint from stat at walk time */
 };
 
 struct pool {
@@ -37,6 +42,8 @@ struct pool {
 	pthread_cond_t cv_walker, cv_worker, cv_main;
 	struct slot slots[WINDOW];
 	uint64_t produced, taken, emitted;
+	uint64_t big[WINDOW]; /* sequence numbers of queued big files */
+	size_t n_big;
 	int walk_done;
 	struct ward_files_worker **workers;
 };
@@ -47,9 +54,13 @@ push(struct pool *p, const char *path, unsigned flags, const char *error)
 {
 	struct slot *s;
 	char *copy = strdup(path);
+	struct stat st;
+	uint64_t size = 0;
 
 	if (!copy)
 		return 1;
+	if (!error && stat(path, &st) == 0 && st.st_size > 0)
+		size = (uint64_t)st.st_size;
 	pthread_mutex_lock(&p->mu);
 	while (p->produced - p->emitted >= WINDOW)
 		pthread_cond_wait(&p->cv_walker, &p->mu);
@@ -64,6 +75,9 @@ push(struct pool *p, const char *path, unsigned flags, const char *error)
 		pthread_cond_signal(&p->cv_main);
 	} else {
 		s->state = S_QUEUED;
+		s->size = size;
+		if (size >= WARD_LIMIT_FILES_BIG && p->n_big < WINDOW)
+			p->big[p->n_big++] = p->produced;
 		pthread_cond_signal(&p->cv_worker);
 	}
 	p->produced++;
@@ -116,11 +130,22 @@ worker(void *arg)
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		struct slot *s;
-		while (p->taken == p->produced && !p->walk_done)
+		while (p->taken == p->produced && p->n_big == 0 && !p->walk_done)
 			pthread_cond_wait(&p->cv_worker, &p->mu);
-		if (p->taken == p->produced)
+		if (p->n_big > 0) {
+			size_t i, best = 0;
+			for (i = 1; i < p->n_big; i++)
+				if (p->slots[p->big[i] % WINDOW].size >
+				    p->slots[p->big[best] % WINDOW].size)
+					best = i;
+			s = &p->slots[p->big[best] % WINDOW];
+			p->big[best] = p->big[--p->n_big];
+		} else if (p->taken < p->produced) {
+			s = &p->slots[p->taken++ % WINDOW];
+		} else {
 			break;
-		s = &p->slots[p->taken++ % WINDOW];
+		}
+		/* Taken already (a big file), or an error: nothing to scan. */
 		if (s->state != S_QUEUED)
 			continue;
 		s->state = S_BUSY;

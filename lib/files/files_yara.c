@@ -57,11 +57,10 @@ struct source {
 	size_t first_unit, n_units;
 };
 
-/* What a file is admitted to: one rule, or a rule file ward did not read. */
+/* What a file is admitted to: one part of a rule's condition, or a rule
+ * file ward did not read. */
 struct unit {
-	size_t file;
 	const struct yara_gate *gate; /* NULL: the whole file, every file admitted */
-	size_t rule;
 };
 
 struct ward_yara {
@@ -387,24 +386,27 @@ read_sources(struct ward_yara *y)
 			sr->n_units = 1;
 		else
 			for (k = 0; k < sr->ys.n_rules; k++)
-				sr->n_units += !sr->ys.rules[k].is_private;
+				if (!sr->ys.rules[k].is_private)
+					sr->n_units += sr->ys.rules[k].n_parts;
 		n += sr->n_units;
 	}
 	if (n && !(y->units = calloc(n, sizeof(*y->units))))
 		return WARD_ENOMEM;
 	for (i = 0; i < y->files.n; i++) {
 		struct source *sr = &y->srcs[i];
-		size_t u = sr->first_unit;
+		size_t u = sr->first_unit, j;
 		if (!sr->parsed) {
-			y->units[u] = (struct unit){i, NULL, 0};
+			y->units[u].gate = NULL;
 			continue;
 		}
-		for (k = 0; k < sr->ys.n_rules; k++)
-			if (!sr->ys.rules[k].is_private) {
-				y->units[u++] = (struct unit){i, &sr->ys.rules[k].gate, k};
-				if (!sr->ys.rules[k].gate.open)
+		for (k = 0; k < sr->ys.n_rules; k++) {
+			const struct yara_rule *r = &sr->ys.rules[k];
+			for (j = 0; !r->is_private && j < r->n_parts; j++) {
+				y->units[u++].gate = &r->parts[j].gate;
+				if (!r->parts[j].gate.open)
 					y->gating = 1;
 			}
+		}
 	}
 	y->n_units = n;
 	y->words = (n + 63) / 64 + 1;
@@ -626,39 +628,86 @@ append(char **b, size_t *len, size_t *cap, const char *p, size_t n)
 	return 0;
 }
 
+/* Appends rule r as the file in bits sees it: the parts it admits as they
+ * are, the others as false (they are false on that file). */
+static int
+append_rule(char **b, size_t *len, size_t *cap, const char *text, const struct yara_rule *r,
+	    const char *admitted)
+{
+	size_t k;
+	int all = 1;
+
+	for (k = 0; k < r->n_parts; k++)
+		all &= admitted[k];
+	if (all)
+		return append(b, len, cap, text + r->start, r->end - r->start);
+	if (append(b, len, cap, text + r->start, r->cond_start - r->start) < 0)
+		return -1;
+	for (k = 0; k < r->n_parts; k++) {
+		const struct yara_part *p = &r->parts[k];
+		if ((k && append(b, len, cap, " or ", 4) < 0) || append(b, len, cap, "(", 1) < 0 ||
+		    (admitted[k] ? append(b, len, cap, text + p->start, p->end - p->start)
+				 : append(b, len, cap, p->if_false, strlen(p->if_false))) < 0 ||
+		    append(b, len, cap, "\n)", 2) < 0)
+			return -1;
+	}
+	return append(b, len, cap, "\n", 1) < 0 ||
+			       append(b, len, cap, text + r->cond_end, r->end - r->cond_end) < 0
+		   ? -1
+		   : 0;
+}
+
 /*
- * The source that runs the admitted rules of one rule file: them, its
- * global rules, every rule they name (in the file's order, as YARA wants
- * a rule defined before it is named), and the imports those rules use.
+ * The source that runs the admitted parts of one rule file's rules: those
+ * rules (their other parts false), its global rules, every rule they name
+ * (in the file's order, as YARA wants a rule defined before it is named),
+ * and only the imports the kept text uses.
  */
 static char *
 subset_source(const struct source *sr, const uint64_t *bits)
 {
 	const struct yara_source *ys = &sr->ys;
-	char *keep = calloc(ys->n_rules ? ys->n_rules : 1, 1), *b = NULL;
-	size_t *todo = malloc((ys->n_rules ? ys->n_rules : 1) * sizeof(*todo));
-	size_t i, n = 0, len = 0, cap = 0, u = sr->first_unit;
+	size_t nr = ys->n_rules ? ys->n_rules : 1, i, k, n = 0, len = 0, cap = 0;
+	size_t u = sr->first_unit, *todo = malloc(nr * sizeof(*todo)), *first = NULL;
+	char *keep = calloc(nr, 1), *adm = NULL, *b = NULL;
 	uint32_t modules = 0;
 
-	if (!keep || !todo)
+	first = malloc(nr * sizeof(*first));
+	for (i = 0, k = 0; i < ys->n_rules; i++)
+		k += ys->rules[i].n_parts;
+	adm = calloc(k ? k : 1, 1);
+	if (!keep || !todo || !first || !adm)
 		goto fail;
-	for (i = 0; i < ys->n_rules; i++) {
-		int admitted = 0;
-		if (!ys->rules[i].is_private)
-			admitted = has_bit(bits, u++);
-		if (admitted || ys->rules[i].is_global) {
+	for (i = 0, k = 0; i < ys->n_rules; i++) {
+		const struct yara_rule *r = &ys->rules[i];
+		size_t j;
+		int any = 0;
+		first[i] = k;
+		for (j = 0; j < r->n_parts; j++, k++) {
+			/* Private rules run whole when named. */
+			adm[k] = r->is_private ? 1 : (char)has_bit(bits, u++);
+			any |= !r->is_private && adm[k];
+		}
+		if (any || r->is_global) {
 			keep[i] = 1;
 			todo[n++] = i;
 		}
 	}
 	while (n > 0) {
-		const struct yara_rule *r = &ys->rules[todo[--n]];
-		modules |= r->modules;
-		for (i = 0; i < r->n_refs; i++)
-			if (!keep[r->refs[i]]) {
-				keep[r->refs[i]] = 1;
-				todo[n++] = r->refs[i];
-			}
+		size_t ri = todo[--n], j;
+		const struct yara_rule *r = &ys->rules[ri];
+		for (j = 0; j < r->n_parts; j++) {
+			const struct yara_uses *us = &r->parts[j].uses;
+			size_t q;
+			if (!adm[first[ri] + j])
+				continue;
+			modules |= us->modules;
+			for (q = 0; q < us->n_refs; q++)
+				if (!keep[us->refs[q]]) {
+					keep[us->refs[q]] = 1;
+					todo[n++] = us->refs[q];
+				}
+		}
 	}
 	for (i = 0; i < ys->n_imports; i++)
 		if (modules >> i & 1 &&
@@ -667,18 +716,22 @@ subset_source(const struct source *sr, const uint64_t *bits)
 		     append(&b, &len, &cap, "\"\n", 2) < 0))
 			goto fail;
 	for (i = 0; i < ys->n_rules; i++)
-		if (keep[i] && (append(&b, &len, &cap, sr->text + ys->rules[i].start,
-				       ys->rules[i].end - ys->rules[i].start) < 0 ||
+		if (keep[i] && (append_rule(&b, &len, &cap, sr->text, &ys->rules[i],
+					    adm + first[i]) < 0 ||
 				append(&b, &len, &cap, "\n", 1) < 0))
 			goto fail;
 	if (!b && append(&b, &len, &cap, "", 0) < 0)
 		goto fail;
 	free(keep);
 	free(todo);
+	free(first);
+	free(adm);
 	return b;
 fail:
 	free(keep);
 	free(todo);
+	free(first);
+	free(adm);
 	free(b);
 	return NULL;
 }

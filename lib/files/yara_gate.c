@@ -12,6 +12,7 @@
  * and anything else constrains nothing. Private rules never report, so they
  * add no way in.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -526,7 +527,7 @@ cmp_name(const void *a, const void *b)
  * A name with a wildcard (a rule set, "Foo*") names every rule it covers. */
 static int
 names(struct yara_source *ys, struct yara_rule **sorted, const struct tok *k, size_t n,
-      struct yara_rule *r)
+      const struct yara_rule *r, struct yara_uses *u)
 {
 	size_t i, m;
 
@@ -541,7 +542,7 @@ names(struct yara_source *ys, struct yara_rule **sorted, const struct tok *k, si
 			continue; /* a field, not a name */
 		for (m = 0; m < ys->n_imports; m++)
 			if (ys->imports[m].len == len && !memcmp(ys->imports[m].name, t->s, len))
-				r->modules |= 1u << m;
+				u->modules |= 1u << m;
 		wild = t->s[len - 1] == '*';
 		if (wild)
 			len--;
@@ -566,10 +567,97 @@ names(struct yara_source *ys, struct yara_rule **sorted, const struct tok *k, si
 				break;
 			if (x == r)
 				continue;
-			if (r->n_refs == YARA_RULE_REFS)
+			for (m = 0; m < u->n_refs && u->refs[m] != idx; m++)
+				;
+			if (m < u->n_refs)
+				continue;
+			if (u->n_refs == YARA_RULE_REFS)
 				return -1;
-			r->refs[r->n_refs++] = idx;
+			u->refs[u->n_refs++] = idx;
 		}
+	}
+	return 0;
+}
+
+/* "false", or "(false and any of ($a, $b*))" naming the strings of k[0..n). */
+static char *
+if_false(const struct tok *k, size_t n)
+{
+	size_t i, j, len = 0, cap = 64;
+	char *b = malloc(cap);
+	int them = 0, any = 0;
+
+	if (!b)
+		return NULL;
+	len = (size_t)snprintf(b, cap, "(false and any of (");
+	for (i = 0; i < n; i++) {
+		const struct tok *t = &k[i];
+		if (t->kind == T_IDENT && is(t, "them"))
+			them = 1;
+		if (t->kind != T_IDENT || t->n < 2 ||
+		    (t->s[0] != '$' && t->s[0] != '#' && t->s[0] != '@' && t->s[0] != '!'))
+			continue;
+		for (j = 0; j < i; j++) /* named before */
+			if (k[j].kind == T_IDENT && k[j].n == t->n && !memcmp(k[j].s + 1, t->s + 1, t->n - 1) &&
+			    (k[j].s[0] == '$' || k[j].s[0] == '#' || k[j].s[0] == '@' || k[j].s[0] == '!'))
+				break;
+		if (j < i)
+			continue;
+		if (len + t->n + 4 > cap) {
+			char *q;
+			cap = 2 * (len + t->n + 4);
+			if (!(q = realloc(b, cap))) {
+				free(b);
+				return NULL;
+			}
+			b = q;
+		}
+		len += (size_t)snprintf(b + len, cap - len, "%s$%.*s", any ? ", " : "", (int)t->n - 1,
+					t->s + 1);
+		any = 1;
+	}
+	if (them)
+		snprintf(b, cap, "(false and any of them)");
+	else if (any)
+		snprintf(b + len, cap - len, "))");
+	else
+		snprintf(b, cap, "false");
+	return b;
+}
+
+/* Splits the condition k[0..n) at its top-level or's into r's parts. */
+static int
+split_parts(const char *src, const struct tok *k, size_t n, int pe, struct yara_rule *r)
+{
+	size_t i, start = 0, count = 1;
+	int level = 0;
+
+	for (i = 0; i < n; i++) {
+		level += is(&k[i], "(") - is(&k[i], ")");
+		if (level == 0 && k[i].kind == T_IDENT && is(&k[i], "or"))
+			count++;
+	}
+	if (count > YARA_PARTS_MAX)
+		count = 1;
+	if (!(r->parts = calloc(count, sizeof(*r->parts))))
+		return -1;
+	level = 0;
+	for (i = 0; i <= n; i++) {
+		struct yara_part *p;
+		if (i < n) {
+			level += is(&k[i], "(") - is(&k[i], ")");
+			if (count == 1 || level != 0 || k[i].kind != T_IDENT || !is(&k[i], "or"))
+				continue;
+		}
+		if (i == start)
+			return -1; /* "or" with nothing beside it */
+		p = &r->parts[r->n_parts++];
+		p->start = (size_t)(k[start].s - src);
+		p->end = (size_t)(k[i - 1].s - src) + k[i - 1].n;
+		expr(k + start, i - start, 1, pe, &p->gate);
+		if (!(p->if_false = if_false(k + start, i - start)))
+			return -1;
+		start = i + 1;
 	}
 	return 0;
 }
@@ -642,9 +730,15 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 			goto out;
 		r->start = (size_t)(t->v[first].s - src);
 		r->end = (size_t)(t->v[end].s - src) + 1;
+		r->cond_start = (size_t)(t->v[cond].s - src);
+		r->cond_end = (size_t)(t->v[end].s - src);
 		for (m = 0, pe = 0; m < ys->n_imports; m++)
 			pe |= ys->imports[m].len == 2 && !memcmp(ys->imports[m].name, "pe", 2);
 		expr(t->v + cond, end - cond, 0, pe, &r->gate);
+		ys->n_rules++; /* counted before its parts, so that freeing finds them */
+		if (cond == end || split_parts(src, t->v + cond, end - cond, pe, r) < 0)
+			goto out;
+		ys->n_rules--;
 		cond_at[ys->n_rules] = cond;
 		cond_end[ys->n_rules] = end;
 		ys->n_rules++;
@@ -661,10 +755,24 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 			if (!cmp_name(&sorted[i - 1], &sorted[i]))
 				goto out;
 	}
-	for (i = 0; i < ys->n_rules; i++)
-		if (names(ys, sorted, t->v + cond_at[i], cond_end[i] - cond_at[i], &ys->rules[i]) <
-		    0)
+	for (i = 0; i < ys->n_rules; i++) {
+		struct yara_rule *r = &ys->rules[i];
+		size_t k, from = cond_at[i];
+		if (names(ys, sorted, t->v + from, cond_end[i] - from, r, &r->uses) < 0)
 			goto out;
+		/* Each part's tokens: from its first to its last byte. */
+		for (k = 0; k < r->n_parts; k++) {
+			struct yara_part *p = &r->parts[k];
+			size_t a = from, b;
+			while (a < cond_end[i] && (size_t)(t->v[a].s - src) < p->start)
+				a++;
+			for (b = a; b < cond_end[i] && (size_t)(t->v[b].s - src) < p->end; b++)
+				;
+			if (names(ys, sorted, t->v + a, b - a, r, &p->uses) < 0)
+				goto out;
+			from = b;
+		}
+	}
 	ys->gate = (struct yara_gate){0};
 	for (i = 0; i < ys->n_rules; i++)
 		if (!ys->rules[i].is_private)
@@ -680,8 +788,15 @@ out:
 void
 yara_source_free(struct yara_source *ys)
 {
+	size_t i, k;
+
 	if (!ys)
 		return;
+	for (i = 0; i < ys->n_rules; i++) {
+		for (k = 0; k < ys->rules[i].n_parts; k++)
+			free(ys->rules[i].parts[k].if_false);
+		free(ys->rules[i].parts);
+	}
 	free(ys->rules);
 	memset(ys, 0, sizeof(*ys));
 }

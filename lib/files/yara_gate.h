@@ -43,17 +43,35 @@ struct yara_gate {
 #define YARA_IMPORTS 32	   /* imports of one file */
 #define YARA_RULE_REFS 64  /* rules one condition names */
 #define YARA_RULES_MAX 20000 /* rules of one file */
+#define YARA_PARTS_MAX 64     /* disjuncts of one condition kept apart */
+
+/* What a condition names: imports and other rules of its source. */
+struct yara_uses {
+	uint32_t modules;	     /* bit i: it names imports[i] */
+	size_t refs[YARA_RULE_REFS]; /* rules of this source */
+	size_t n_refs;
+};
+
+/* One of the disjuncts a condition is made of: "A and B or C" has two. */
+struct yara_part {
+	size_t start, end; /* its text, src[start..end) */
+	struct yara_gate gate;
+	struct yara_uses uses;
+	char *if_false; /* what stands for it on a file its gate refuses: false,
+			   still naming its strings, which libyara wants used */
+};
 
 /* One rule of a source: where its text is, and what its condition needs. */
 struct yara_rule {
 	size_t start, end; /* src[start..end): from its first modifier to its '}' */
-	const char *name;  /* in src, not terminated */
+	size_t cond_start, cond_end; /* its condition, src[cond_start..cond_end) */
+	const char *name;	     /* in src, not terminated */
 	size_t name_len;
 	int is_private, is_global;
-	struct yara_gate gate;		/* files its condition can be true on */
-	size_t refs[YARA_RULE_REFS];	/* rules of this source it names */
-	size_t n_refs;
-	uint32_t modules; /* bit i: it names imports[i] */
+	struct yara_gate gate; /* files its condition can be true on */
+	struct yara_uses uses; /* what the whole condition names */
+	struct yara_part *parts;
+	size_t n_parts;
 };
 
 /* A rule file as far as ward reads it. */
