@@ -237,6 +237,8 @@ files_setup(struct cli *c, struct ward_domain_db *db, const char *rules, const c
 		cdir = use_cache ? cache_dir() : NULL;
 		rc = ward_yara_load(ward_buf_cstr(&b), cdir, on_yara_error, c, &f->yara);
 		free(cdir);
+		if (rc == 0 && !ward_config_bool(c->cfg, "files", "yara_gating"))
+			ward_yara_set_gating(f->yara, 0);
 		if (rc < 0) {
 			if (rc != WARD_EFORMAT)
 				cli_error(c, "YARA rules %s: %s", ward_buf_cstr(&b),

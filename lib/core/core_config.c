@@ -65,6 +65,7 @@ static const struct key schema[] = {
     {"files", "max_file_size", T_INT, "268435456", 1, 1099511627776L},
     {"files", "threads", T_INT, "0", 0, 256},
     {"files", "yara_timeout", T_INT, "10", 1, 3600},
+    {"files", "yara_gating", T_BOOL, "yes", 0, 1},
     {"files", "exclude", T_STR, "", 0, 0},
     {"limits", "max_line", T_INT, "4096", 256, 1048576},
     {"limits", "max_list_file", T_INT, "268435456", 1024, 4294967295L},

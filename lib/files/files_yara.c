@@ -67,13 +67,13 @@ struct ward_yara {
 	YR_RULES *rules; /* every rule file */
 	int from_cache;
 	struct flist files;
-	struct source *srcs;	 /* one per rule file */
+	struct source *srcs; /* one per rule file */
 	struct unit *units;
 	size_t n_units;
-	int gating;		 /* 1: some gate is not open */
-	size_t words;		 /* uint64_t words in a set of units */
-	char cache_base[4200];	 /* "" without a cache */
-	pthread_mutex_t mu;	 /* guards groups */
+	int gating;	       /* 1: some gate is not open */
+	size_t words;	       /* uint64_t words in a set of units */
+	char cache_base[4200]; /* "" without a cache */
+	pthread_mutex_t mu;    /* guards groups */
 	struct group groups[MAX_GROUPS];
 	unsigned n_groups;
 };
@@ -652,7 +652,7 @@ append_rule(char **b, size_t *len, size_t *cap, const char *text, const struct y
 			return -1;
 	}
 	return append(b, len, cap, "\n", 1) < 0 ||
-			       append(b, len, cap, text + r->cond_end, r->end - r->cond_end) < 0
+		       append(b, len, cap, text + r->cond_end, r->end - r->cond_end) < 0
 		   ? -1
 		   : 0;
 }
@@ -716,9 +716,9 @@ subset_source(const struct source *sr, const uint64_t *bits)
 		     append(&b, &len, &cap, "\"\n", 2) < 0))
 			goto fail;
 	for (i = 0; i < ys->n_rules; i++)
-		if (keep[i] && (append_rule(&b, &len, &cap, sr->text, &ys->rules[i],
-					    adm + first[i]) < 0 ||
-				append(&b, &len, &cap, "\n", 1) < 0))
+		if (keep[i] &&
+		    (append_rule(&b, &len, &cap, sr->text, &ys->rules[i], adm + first[i]) < 0 ||
+		     append(&b, &len, &cap, "\n", 1) < 0))
 			goto fail;
 	if (!b && append(&b, &len, &cap, "", 0) < 0)
 		goto fail;

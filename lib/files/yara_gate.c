@@ -254,8 +254,8 @@ pe_field(const struct tok *k, size_t n)
 static int
 pe_undefined(const struct tok *k, size_t n, int pe)
 {
-	static const char *const stops[] = {"and", "or", "for", "of", "them", "any", "all", "none",
-					    "defined", "with", NULL};
+	static const char *const stops[] = {"and", "or",   "for",     "of",   "them", "any",
+					    "all", "none", "defined", "with", NULL};
 	size_t i, j, end;
 	int found = 0;
 
@@ -263,8 +263,8 @@ pe_undefined(const struct tok *k, size_t n, int pe)
 		return 0;
 	/* for any|all|none i in ( RANGE ) : ( ... )  or  in pe.ARRAY : ( ... ) */
 	if (n > 6 && is(&k[0], "for") &&
-	    (is(&k[1], "any") || is(&k[1], "all") || is(&k[1], "none")) &&
-	    k[2].kind == T_IDENT && k[2].s[0] != '$' && is(&k[3], "in")) {
+	    (is(&k[1], "any") || is(&k[1], "all") || is(&k[1], "none")) && k[2].kind == T_IDENT &&
+	    k[2].s[0] != '$' && is(&k[3], "in")) {
 		if (is(&k[4], "(")) {
 			int level = 0;
 			for (end = 4; end < n; end++) {
@@ -598,8 +598,10 @@ if_false(const struct tok *k, size_t n)
 		    (t->s[0] != '$' && t->s[0] != '#' && t->s[0] != '@' && t->s[0] != '!'))
 			continue;
 		for (j = 0; j < i; j++) /* named before */
-			if (k[j].kind == T_IDENT && k[j].n == t->n && !memcmp(k[j].s + 1, t->s + 1, t->n - 1) &&
-			    (k[j].s[0] == '$' || k[j].s[0] == '#' || k[j].s[0] == '@' || k[j].s[0] == '!'))
+			if (k[j].kind == T_IDENT && k[j].n == t->n &&
+			    !memcmp(k[j].s + 1, t->s + 1, t->n - 1) &&
+			    (k[j].s[0] == '$' || k[j].s[0] == '#' || k[j].s[0] == '@' ||
+			     k[j].s[0] == '!'))
 				break;
 		if (j < i)
 			continue;
@@ -612,8 +614,8 @@ if_false(const struct tok *k, size_t n)
 			}
 			b = q;
 		}
-		len += (size_t)snprintf(b + len, cap - len, "%s$%.*s", any ? ", " : "", (int)t->n - 1,
-					t->s + 1);
+		len += (size_t)snprintf(b + len, cap - len, "%s$%.*s", any ? ", " : "",
+					(int)t->n - 1, t->s + 1);
 		any = 1;
 	}
 	if (them)

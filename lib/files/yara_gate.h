@@ -40,10 +40,10 @@ struct yara_gate {
 	unsigned n_alt;
 };
 
-#define YARA_IMPORTS 32	   /* imports of one file */
-#define YARA_RULE_REFS 64  /* rules one condition names */
+#define YARA_IMPORTS 32	     /* imports of one file */
+#define YARA_RULE_REFS 64    /* rules one condition names */
 #define YARA_RULES_MAX 20000 /* rules of one file */
-#define YARA_PARTS_MAX 64     /* disjuncts of one condition kept apart */
+#define YARA_PARTS_MAX 64    /* disjuncts of one condition kept apart */
 
 /* What a condition names: imports and other rules of its source. */
 struct yara_uses {
@@ -63,7 +63,7 @@ struct yara_part {
 
 /* One rule of a source: where its text is, and what its condition needs. */
 struct yara_rule {
-	size_t start, end; /* src[start..end): from its first modifier to its '}' */
+	size_t start, end;	     /* src[start..end): from its first modifier to its '}' */
 	size_t cond_start, cond_end; /* its condition, src[cond_start..cond_end) */
 	const char *name;	     /* in src, not terminated */
 	size_t name_len;

@@ -2,8 +2,8 @@
 # Integration tests of ward files scan through the real binary on a
 # temporary tree: key files, a Zone.Identifier sidecar naming a look-alike
 # host, an IOC hash file in each format, a YARA rule directory (and one that
-# does not compile), excludes, JSON that parses, exit codes, and ward scan
-# handing such files to the file scanner.
+# does not compile), a YARA timeout, excludes, JSON that parses, exit codes,
+# and ward scan handing such files to the file scanner.
 # Usage: test_files_cli.sh WARD SRCDIR
 set -u
 ward=$1
@@ -123,6 +123,16 @@ expect_rc "ward scan: found" 1 "$ward" scan -f json "$t/docs" "$t/dl"
 expect_in "ward scan: seed" "$tmp/out" '"check":"files.key.seed_phrase"'
 expect_in "ward scan: origin" "$tmp/out" '"check":"files.origin.lookalike"'
 expect_not_in "ward scan: no skip warning" "$tmp/err" "not a kind of input"
+# A rule that outlasts [files] yara_timeout: the file is an error, not clean.
+mkdir -p "$tmp/slow"
+head -c 50000000 /dev/zero >"$tmp/slow/zeros.bin"
+printf 'rule slow { condition: for all i in (0..filesize-1) : ( uint8(i) == 0 ) }\n' >"$tmp/slow.yar"
+printf '[files]\nyara_timeout = 1\n' >"$tmp/timeout.conf"
+expect_rc "YARA timeout: exit 2" 2 "$ward" --config "$tmp/timeout.conf" files scan --no-cache \
+	--rules "$tmp/slow.yar" "$tmp/slow"
+expect_in "YARA timeout: said" "$tmp/err" "zeros.bin: YARA scan timed out"
+expect_in "YARA timeout: counted" "$tmp/out" "errors 1"
+
 expect_rc "checks lists files checks" 0 "$ward" checks
 expect_in "checks: files.yara" "$tmp/out" "files.yara"
 

@@ -130,8 +130,9 @@ def make_tree(root):
     return n
 
 
-def ward_matches(tree, rules, env):
-    p = subprocess.run([WARD, "files", "scan", "-f", "json", "--rules", rules, tree],
+def ward_matches(tree, rules, env, config=None):
+    pre = ["--config", config] if config else []
+    p = subprocess.run([WARD] + pre + ["files", "scan", "-f", "json", "--rules", rules, tree],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     if p.returncode not in (0, 1):
         print(p.stderr.decode(errors="replace"))
@@ -191,7 +192,18 @@ def main():
                   % (run, nfiles, len(diff)))
         cached = [f for f in os.listdir(os.path.join(tmp, "cache", "ward"))
                   if f.startswith("yara-") and f.count("-") == 2]
-        check(len(cached) >= 2, "the rule-file groups were compiled and cached (%d)" % len(cached))
+        check(len(cached) >= 2, "the rule subsets were compiled and cached (%d)" % len(cached))
+        # [files] yara_gating = no: every rule on every file, same results.
+        conf = os.path.join(tmp, "ward.conf")
+        with open(conf, "w") as f:
+            f.write("[files]\nyara_gating = no\n")
+        env2 = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache2"))
+        got = ward_matches(tree, rules, env2, conf)
+        diff = sorted(p for p in set(want) | set(got) if want.get(p) != got.get(p))
+        check(not diff, "yara_gating = no: ward reports what yara reports (%d differ)" % len(diff))
+        cached = [f for f in os.listdir(os.path.join(tmp, "cache2", "ward"))
+                  if f.startswith("yara-")]
+        check(len(cached) == 1, "yara_gating = no: only the whole set compiled (%s)" % cached)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d failure(s)" % failures)
