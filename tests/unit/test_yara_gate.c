@@ -162,8 +162,8 @@ test_pe_undefined(void **state)
 	for (i = 0; i < sizeof(open_srcs) / sizeof(open_srcs[0]); i++) {
 		char src[1024];
 		struct yara_gate g;
-		snprintf(src, sizeof(src), "%s%s", no_import[i + 1 == sizeof(open_srcs) /
-								    sizeof(open_srcs[0])],
+		snprintf(src, sizeof(src), "%s%s",
+			 no_import[i + 1 == sizeof(open_srcs) / sizeof(open_srcs[0])],
 			 open_srcs[i]);
 		g = read_src(src);
 		if (!g.open)
@@ -284,10 +284,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pe_and_size),	   cmocka_unit_test(test_forms),
-	    cmocka_unit_test(test_union_of_rules), cmocka_unit_test(test_pe_undefined),
+	    cmocka_unit_test(test_pe_and_size),
+	    cmocka_unit_test(test_forms),
+	    cmocka_unit_test(test_union_of_rules),
+	    cmocka_unit_test(test_pe_undefined),
 	    cmocka_unit_test(test_what_constrains_nothing),
-	    cmocka_unit_test(test_lexing),	   cmocka_unit_test(test_many_rules_stay_bounded),
+	    cmocka_unit_test(test_lexing),
+	    cmocka_unit_test(test_many_rules_stay_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
