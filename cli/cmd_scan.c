@@ -120,7 +120,11 @@ scan_path(struct scan_state *s, const char *path, int depth)
 	/* Sorted, so output order does not depend on the file system. */
 	while ((e = readdir(d))) {
 		char **nn;
-		if (e->d_name[0] == '.')
+		/* Dotfiles are scanned (.env, ._ AppleDouble files); version
+		 * control stores are not. */
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, ".git") || !strcmp(e->d_name, ".hg") ||
+		    !strcmp(e->d_name, ".svn"))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;

@@ -123,6 +123,15 @@ expect_rc "ward scan: found" 1 "$ward" scan -f json "$t/docs" "$t/dl"
 expect_in "ward scan: seed" "$tmp/out" '"check":"files.key.seed_phrase"'
 expect_in "ward scan: origin" "$tmp/out" '"check":"files.origin.lookalike"'
 expect_not_in "ward scan: no skip warning" "$tmp/err" "not a kind of input"
+# ward scan enters dotfiles (.env), not version control stores.
+mkdir -p "$tmp/proj/.git"
+key=4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318
+printf 'PRIVATE_KEY=0x%s\n' "$key" >"$tmp/proj/.env"
+printf 'PRIVATE_KEY=0x%s\n' "$key" >"$tmp/proj/.git/config"
+expect_rc "ward scan: .env" 1 "$ward" scan -f json "$tmp/proj"
+expect_in "ward scan: .env key" "$tmp/out" '"path":"'"$tmp"'/proj/.env"'
+expect_not_in "ward scan: .git not entered" "$tmp/out" '.git/config'
+expect_not_in "ward scan: key not printed" "$tmp/out" "$key"
 # A rule that outlasts [files] yara_timeout: the file is an error, not clean.
 mkdir -p "$tmp/slow"
 head -c 50000000 /dev/zero >"$tmp/slow/zeros.bin"
