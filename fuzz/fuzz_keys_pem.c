@@ -1,10 +1,11 @@
 /*
- * Fuzzes the PEM and OpenSSH private key detectors (ward_keys_scan). The
- * input is scanned as it is, then, after its first byte picks a label, as
- * the base64 body of a PEM block, so that the DER and openssh-key-v1 checks
- * see the fuzzer's bytes directly. Every hit must point inside the buffer,
- * carry an 8-hex-digit fingerprint and a NUL-terminated detail, and the
- * count returned must equal the hits reported.
+ * Fuzzes the PEM, OpenSSH, OpenPGP and PuTTY private key detectors
+ * (ward_keys_scan). The input is scanned as it is, then, after its first
+ * byte picks a label, as the base64 body of a PEM block, so that the DER
+ * and openssh-key-v1 checks see the fuzzer's bytes directly. Every hit must
+ * point inside the buffer, carry an 8-hex-digit fingerprint and a
+ * NUL-terminated detail, and the count returned must equal the hits
+ * reported.
  */
 #include <stdint.h>
 #include <stdio.h>

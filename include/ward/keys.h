@@ -1,12 +1,13 @@
 /*
- * Crypto key material in files: PEM and OpenSSH private keys (also escaped
- * inside JSON and in YAML block scalars), encrypted private keys, Bitcoin
- * wallet.dat (Berkeley DB and SQLite descriptor wallets), Ethereum keystore
- * v3, WIF keys (base58check), hex private keys in key-like context, and
- * BIP39 seed phrases of 12-24 words in every BIP39 language, validated by
- * their checksum. A finding never carries the secret: only its kind, where
- * it is and a short fingerprint (the first 8 hex digits of the SHA-256 of
- * the secret).
+ * Crypto key material in files: PEM and OpenSSH private keys, OpenPGP
+ * secret keys in ASCII armor and PuTTY .ppk private keys (also escaped
+ * inside JSON and in YAML block scalars), encrypted private keys of each
+ * of those kinds, Bitcoin wallet.dat (Berkeley DB and SQLite descriptor
+ * wallets), Ethereum keystore v3, WIF keys (base58check), hex private keys
+ * in key-like context, and BIP39 seed phrases of 12-24 words in every
+ * BIP39 language, validated by their checksum. A finding never carries the
+ * secret: only its kind, where it is and a short fingerprint (the first 8
+ * hex digits of the SHA-256 of the secret).
  */
 #ifndef WARD_KEYS_H
 #define WARD_KEYS_H
@@ -36,7 +37,7 @@ int ward_keys_scan(const uint8_t *p, size_t n, const char *name, ward_key_fn fn,
 
 extern const struct ward_check *const ward_key_checks[];
 
-extern const struct ward_check ward_check_key_private;	  /* PEM / OpenSSH private key */
+extern const struct ward_check ward_check_key_private;	  /* PEM, OpenSSH, OpenPGP, PuTTY key */
 extern const struct ward_check ward_check_key_encrypted;  /* encrypted private key */
 extern const struct ward_check ward_check_key_wallet_dat; /* Bitcoin Core wallet */
 extern const struct ward_check ward_check_key_keystore;	  /* Ethereum keystore v3 */

@@ -140,6 +140,8 @@ key_name(const char *id)
 	    "sum",  "integrity", "commit",   "addr",  "salt",	   "nonce",
 	    "mac",  "cipher",	 "root",     "block", "signature", "fingerprint",
 	    "uuid", "api",	 "contract", NULL};
+	static const char *const digests[] = {
+	    "hash", "mac", "sha256", "digest", "checksum", "fingerprint", "signature", "sig", NULL};
 	static const char *const exact[] = {"accounts", "account", "wallet", "signer", "pk",
 					    "sk",	"seed",	   "key",    NULL};
 	size_t n = strlen(id);
@@ -152,6 +154,10 @@ key_name(const char *id)
 		return 0;
 	if (strcmp(id, "iv") == 0 || strncmp(id, "tx", 2) == 0)
 		return 0;
+	/* A digest or MAC of a key is not the key (PuTTY's Private-MAC). */
+	for (e = digests; *e; e++)
+		if (n >= strlen(*e) && strcmp(id + n - strlen(*e), *e) == 0)
+			return 0;
 	if (strstr(id, "priv") || (strstr(id, "secret") && !has_any(id, deny)))
 		return 1;
 	if (has_any(id, deny))

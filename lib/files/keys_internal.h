@@ -1,7 +1,8 @@
 /*
  * Shared by the key material detectors of lib/files: the scan state that
  * ward_keys_scan() lends to each detector, the reporting helper that turns
- * a secret into a fingerprint, base58, and the per-token entry points of
+ * a secret into a fingerprint, base58, the base64 stream of the armored
+ * text formats (PEM, OpenPGP, PuTTY), and the per-token entry points of
  * the text detectors (WIF, hex, BIP39) that keys_scan.c feeds from its one
  * tokenising pass. Nothing here is part of the public API.
  */
@@ -77,8 +78,72 @@ size_t keys_base58_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap);
 /* 1 when c belongs to the base58 alphabet. */
 int keys_base58_char(uint8_t c);
 
+/*
+ * Base64 bodies of the text key formats (keys_b64.c), decoded as a stream:
+ * the first KEYS_B64_HEAD bytes are kept for the structure check, all of
+ * them are hashed (KEYS_B64_HASH) and summed with the OpenPGP CRC-24
+ * (KEYS_B64_CRC24) as they come, none is kept beyond the scratch.
+ */
+#define KEYS_B64_HEAD 2048
+#define KEYS_B64_HASH 1u
+#define KEYS_B64_CRC24 2u
+
+struct evp_md_ctx_st;
+
+struct keys_b64 {
+	uint8_t head[KEYS_B64_HEAD];
+	size_t total; /* decoded bytes */
+	uint8_t chunk[384];
+	size_t nchunk;
+	struct evp_md_ctx_st *md;
+	uint32_t acc; /* the digits of the group being read */
+	int nacc, pad;
+	uint32_t crc;
+	unsigned flags;
+	int escaped; /* "\n" escapes were seen */
+	int failed;  /* hashing failed */
+};
+
+/* The value of each base64 digit plus one, 0 for other bytes. */
+extern const signed char keys_b64_val[256];
+
+void keys_b64_init(struct keys_b64 *b, unsigned flags);
+/* Feeds one byte: 1 when it is a digit or padding, 0 when it is neither,
+ * -1 when it breaks the encoding (a digit after padding, too much padding). */
+int keys_b64_char(struct keys_b64 *b, uint8_t c);
+/* Ends the stream: decodes the last group; -1 when it is incomplete. */
+int keys_b64_end(struct keys_b64 *b);
+/* SHA-256 of everything decoded (KEYS_B64_HASH); -1 when hashing failed. */
+int keys_b64_digest(struct keys_b64 *b, uint8_t dg[32]);
+/* Frees the digest context and wipes the scratch. */
+void keys_b64_clear(struct keys_b64 *b);
+/*
+ * Decodes an armored body from i up to "-----END": base64, padding, blanks
+ * and line breaks (real or escaped, which sets b->escaped). With crc, a
+ * line "=XXXX" ends the data and its 24-bit value goes to *crc (-1 when
+ * there is none). Returns the position of "-----END", or 0 when anything
+ * else comes first, the encoding is broken or the buffer ends.
+ */
+size_t keys_b64_armor(const uint8_t *p, size_t n, size_t i, struct keys_b64 *b, long *crc);
+/*
+ * Length of a line break at p[0..n): a real one (LF, CR, CRLF), or one
+ * escaped once ("\n") or twice ("\\n") inside a string; 0 if none.
+ */
+size_t keys_line_break(const uint8_t *p, size_t n, int *escaped);
+/* Where the line from i ends: at the first real line break, or escaped one
+ * too when escapes is set, or at n. */
+size_t keys_line_end(const uint8_t *p, size_t n, size_t i, int escapes);
+
+static inline int
+keys_blank(uint8_t c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /* Whole-buffer detectors. */
 void keys_pem_scan(struct keys_scan *s);
+void keys_pgp_scan(struct keys_scan *s);
+void keys_ppk_scan(struct keys_scan *s);
 void keys_wallet_scan(struct keys_scan *s);
 void keys_keystore_scan(struct keys_scan *s);
 

@@ -1,13 +1,14 @@
 /*
  * PEM private keys: "-----BEGIN <label>PRIVATE KEY-----", a base64 body and
  * "-----END ...". Only labels ending in PRIVATE KEY count, so public keys
- * and certificates stay quiet. The body is decoded as a stream: the first
- * bytes stay in a small scratch for the structure check, all of them go
- * through SHA-256 for the fingerprint, none is kept. It may be broken by
- * line ends, indentation (YAML block scalars), and "\n" or "\\n" escapes
- * (a key inside a JSON string, escaped once or twice); any other byte ends
- * it and the block stays quiet, which silences placeholders like "..." or
- * "<your key here>". A body must then decode to a plausible key:
+ * and certificates stay quiet. The body is decoded as a stream
+ * (keys_b64.c): the first bytes stay in a small scratch for the structure
+ * check, all of them go through SHA-256 for the fingerprint, none is kept.
+ * It may be broken by line ends, indentation (YAML block scalars), and "\n"
+ * or "\\n" escapes (a key inside a JSON string, escaped once or twice); any
+ * other byte ends it and the block stays quiet, which silences placeholders
+ * like "..." or "<your key here>". A body must then decode to a plausible
+ * key:
  *
  *   RSA PRIVATE KEY        PKCS#1: SEQUENCE { INTEGER 0, INTEGER n, ... }
  *   EC PRIVATE KEY         SEC1:   SEQUENCE { INTEGER 1, OCTET STRING, [0] curve }
@@ -26,14 +27,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "keys_internal.h"
 
 #define LABEL_MAX 48
 /* Decoded bytes kept for the structure check. */
-#define HEAD_MAX 1024
+#define HEAD_MAX KEYS_B64_HEAD
 /* Smallest plausible key: an Ed25519 PKCS#8 key is 48 bytes. */
 #define BODY_MIN 40
 
@@ -47,84 +45,6 @@ enum pem_kind {
 	PEM_OTHER,
 };
 
-struct body {
-	uint8_t head[HEAD_MAX];
-	size_t total; /* decoded bytes */
-	uint8_t chunk[384];
-	size_t nchunk;
-	EVP_MD_CTX *md;
-	int escaped; /* "\n" escapes were seen */
-	int failed;  /* hashing failed */
-};
-
-static const signed char b64[256] = {
-    ['A'] = 1,	['B'] = 2,  ['C'] = 3,	['D'] = 4,  ['E'] = 5,	['F'] = 6,  ['G'] = 7,	['H'] = 8,
-    ['I'] = 9,	['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16,
-    ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24,
-    ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32,
-    ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
-    ['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48,
-    ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56,
-    ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
-};
-
-/* Hashes the pending chunk; the digest context is made only for bodies
- * that get this far, so that short junk after "-----BEGIN" costs nothing. */
-static void
-flush_chunk(struct body *b)
-{
-	if (!b->md) {
-		b->md = EVP_MD_CTX_new();
-		if (!b->md || !EVP_DigestInit_ex(b->md, EVP_sha256(), NULL))
-			b->failed = 1;
-	}
-	if (!b->failed && !EVP_DigestUpdate(b->md, b->chunk, b->nchunk))
-		b->failed = 1;
-	b->nchunk = 0;
-}
-
-static void
-put(struct body *b, uint8_t c)
-{
-	if (b->total < HEAD_MAX)
-		b->head[b->total] = c;
-	b->total++;
-	b->chunk[b->nchunk++] = c;
-	if (b->nchunk == sizeof(b->chunk))
-		flush_chunk(b);
-}
-
-/*
- * Length of a line break at p[0..n): a real one, or one escaped once ("\n")
- * or twice ("\\n") inside a string; 0 if none.
- */
-static size_t
-line_break(const uint8_t *p, size_t n, int *escaped)
-{
-	size_t i = 0, k;
-
-	if (p[0] == '\r')
-		return n > 1 && p[1] == '\n' ? 2 : 1;
-	if (p[0] == '\n')
-		return 1;
-	while (i < n && i < 2 && p[i] == '\\')
-		i++;
-	if (i == 0 || i >= n || (p[i] != 'n' && p[i] != 'r'))
-		return 0;
-	*escaped = 1;
-	k = i + 1;
-	/* An escaped "\r\n" is one break. */
-	if (p[i] == 'r' && n - k > i && memcmp(p + k, p, i) == 0 && p[k + i] == 'n')
-		k += i + 1;
-	return k;
-}
-
-static int
-blank(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /*
  * Skips armor headers (RFC 1421: "Proc-Type: 4,ENCRYPTED", "DEK-Info:
  * AES-256-CBC,IV") from i up to and including the empty line after them.
@@ -136,8 +56,8 @@ skip_headers(const uint8_t *p, size_t n, size_t i, int *enc, char *cipher, size_
 {
 	size_t k, lines = 0, ls;
 
-	while (i < n && (blank(p[i]) || line_break(p + i, n - i, esc)))
-		i += blank(p[i]) ? 1 : line_break(p + i, n - i, esc);
+	while (i < n && (keys_blank(p[i]) || keys_line_break(p + i, n - i, esc)))
+		i += keys_blank(p[i]) ? 1 : keys_line_break(p + i, n - i, esc);
 	if (n - i < 10 || memcmp(p + i, "Proc-Type:", 10) != 0)
 		return i;
 	for (; i < n && lines < 8; lines++) {
@@ -149,81 +69,21 @@ skip_headers(const uint8_t *p, size_t n, size_t i, int *enc, char *cipher, size_
 			*enc = 1;
 		if (i - ls > 9 && memcmp(p + ls, "DEK-Info:", 9) == 0) {
 			ls += 9;
-			while (ls < i && blank(p[ls]))
+			while (ls < i && keys_blank(p[ls]))
 				ls++;
 			for (k = 0; ls < i && k + 1 < cap && p[ls] != ','; ls++)
 				cipher[k++] = (char)p[ls];
 			cipher[k] = '\0';
 		}
-		if (i >= n || !(k = line_break(p + i, n - i, esc)))
+		if (i >= n || !(k = keys_line_break(p + i, n - i, esc)))
 			return n;
 		i += k;
-		while (i < n && blank(p[i]))
+		while (i < n && keys_blank(p[i]))
 			i++;
-		if (i < n && (k = line_break(p + i, n - i, esc)) != 0)
+		if (i < n && (k = keys_line_break(p + i, n - i, esc)) != 0)
 			return i + k;
 	}
 	return n;
-}
-
-/*
- * Decodes the body from i. Returns the position of the "-----END" that
- * closes it, or 0 when the body holds anything but base64, padding and
- * line breaks, or ends without "-----END".
- */
-static size_t
-decode(const uint8_t *p, size_t n, size_t i, struct body *b)
-{
-	uint32_t acc = 0;
-	int nacc = 0, pad = 0;
-	size_t k;
-
-	while (i < n) {
-		uint8_t c = p[i];
-		int v = b64[c];
-
-		if (v) {
-			if (pad)
-				return 0;
-			acc = acc << 6 | (uint32_t)(v - 1);
-			if (++nacc == 4) {
-				put(b, (uint8_t)(acc >> 16));
-				put(b, (uint8_t)(acc >> 8));
-				put(b, (uint8_t)acc);
-				acc = 0;
-				nacc = 0;
-			}
-			i++;
-		} else if (c == '=') {
-			if (++pad > 2 || nacc + pad > 4)
-				return 0;
-			i++;
-		} else if (blank(c)) {
-			i++;
-		} else if ((k = line_break(p + i, n - i, &b->escaped)) != 0) {
-			i += k;
-		} else if (c == '-') {
-			if (n - i < 8 || memcmp(p + i, "-----END", 8) != 0)
-				return 0;
-			break;
-		} else {
-			return 0;
-		}
-	}
-	if (i >= n)
-		return 0;
-	/* Padding, when present, must complete the last group. */
-	if (pad && nacc + pad != 4)
-		return 0;
-	if (nacc == 2) {
-		put(b, (uint8_t)(acc >> 4));
-	} else if (nacc == 3) {
-		put(b, (uint8_t)(acc >> 10));
-		put(b, (uint8_t)(acc >> 2));
-	} else if (nacc == 1) {
-		return 0;
-	}
-	return i;
 }
 
 /* ---- DER ---- */
@@ -323,7 +183,7 @@ oid(struct der *d, const char **name)
  * Returns 1 (plausible key), or 0.
  */
 static int
-check_der(enum pem_kind kind, const struct body *b, char *detail, size_t cap)
+check_der(enum pem_kind kind, const struct keys_b64 *b, char *detail, size_t cap)
 {
 	struct der d = {b->head, b->total < HEAD_MAX ? b->total : HEAD_MAX, 0};
 	const char *alg = "", *curve = "";
@@ -421,7 +281,7 @@ printable(const uint8_t *s, size_t n)
 
 /* Returns 1 (unencrypted), 2 (encrypted) or 0 (not an OpenSSH key). */
 static int
-check_openssh(const struct body *b, char *detail, size_t cap)
+check_openssh(const struct keys_b64 *b, char *detail, size_t cap)
 {
 	static const char magic[] = "openssh-key-v1";
 	struct der d = {b->head, b->total < HEAD_MAX ? b->total : HEAD_MAX, sizeof(magic)};
@@ -494,16 +354,15 @@ block(struct keys_scan *s, size_t at, size_t i, enum pem_kind kind)
 {
 	const uint8_t *p = s->p;
 	size_t n = s->n, end;
-	struct body b;
+	struct keys_b64 b;
 	char detail[96], cipher[32] = "";
 	uint8_t dg[32];
-	unsigned int dlen = 32;
 	int legacy_enc = 0, rc = 0;
 	const struct ward_check *c = &ward_check_key_private;
 
-	memset(&b, 0, sizeof(b));
+	keys_b64_init(&b, KEYS_B64_HASH);
 	i = skip_headers(p, n, i, &legacy_enc, cipher, sizeof(cipher), &b.escaped);
-	end = decode(p, n, i, &b);
+	end = keys_b64_armor(p, n, i, &b, NULL);
 	if (!end || b.total < BODY_MIN)
 		goto out;
 	i = end;
@@ -530,13 +389,11 @@ block(struct keys_scan *s, size_t at, size_t i, enum pem_kind kind)
 	}
 	if (b.escaped && strlen(detail) + 19 < sizeof(detail))
 		strcat(detail, ", escaped in a string");
-	flush_chunk(&b);
-	if (b.failed || !EVP_DigestFinal_ex(b.md, dg, &dlen))
+	if (keys_b64_digest(&b, dg) < 0)
 		goto out;
 	keys_report(s, c, at, dg, detail);
 out:
-	EVP_MD_CTX_free(b.md);
-	OPENSSL_cleanse(&b, sizeof(b));
+	keys_b64_clear(&b);
 	return i;
 }
 

@@ -1,8 +1,9 @@
 /* Unit tests of the key material detectors of lib/files (ward_keys_scan):
- * PEM and OpenSSH keys generated at test time, keys escaped in JSON and
- * indented in YAML, wallets, keystores, WIF and hex keys, and the decoys
- * that must stay quiet. Every hit is checked for kind, line, fingerprint
- * and for not carrying the secret. BIP39 has its own file. */
+ * PEM and OpenSSH keys generated at test time, OpenPGP and PuTTY keys,
+ * keys escaped in JSON and indented in YAML, wallets, keystores, WIF and
+ * hex keys, and the decoys that must stay quiet. Every hit is checked for
+ * kind, line, fingerprint and for not carrying the secret. BIP39 has its
+ * own file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -581,6 +582,7 @@ test_hex(void **state)
 	    "cfg:\n  secret = '%s'\n",
 	    "import x\nw = Account.from_key('0x%s')\n",
 	    "// deploy\nlet wallet = new ethers.Wallet(\"0x%s\");\n",
+	    "RPC_URL=https://rpc.example.invalid\nSHARED_PRIVATE_KEY=%s\n",
 	};
 	const char *quiet[] = {
 	    "%s  pkg-0.tar.gz\n",
@@ -594,6 +596,10 @@ test_hex(void **state)
 	    "\"salt\": \"%s\", \"mac\": \"%s\"\n",
 	    "PRIVATE_KEY=0x%s1\n",
 	    "checksum = \"%s\"\n",
+	    /* a digest or MAC named after the key */
+	    "PRIVATE_KEY_HASH=%s\n",
+	    "Private-MAC: %s\n",
+	    "privkey_sha256 = \"%s\"\n",
 	};
 
 	(void)state;
@@ -815,6 +821,550 @@ test_wallet(void **state)
 	    scans("# Backing up wallet.dat\nCopy wallet.dat offline.\n", "wallet.dat", &hs), 0);
 }
 
+/*
+ * OpenPGP and PuTTY keys, made once with gpg 2.2 (--quick-gen-key in an
+ * empty GNUPGHOME, then --armor --export-secret-keys, or
+ * --export-secret-subkeys for PGP_SUBKEYS) and puttygen 0.78, and kept here
+ * as text. PGP_ED_ENC and the encrypted .ppk files have a passphrase. ward
+ * does not verify the Private-MAC of a .ppk (that needs the key or the
+ * passphrase), only its length.
+ */
+static const char PGP_ED[] = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
+			     "\n"
+			     "lFgEawkkMRYJKwYBBAHaRw8BAQdAD1+SD8D0+CLTVe42YK0QZcLmg7ZlGl25zP3c\n"
+			     "i4mdf1AAAQCsHQNwOYnBU21kPj19iJqKsxfceg6OZOA9WBuWQhr8vA3itCVXYXJk\n"
+			     "IFRlc3QgPHdhcmQtdGVzdEBleGFtcGxlLmludmFsaWQ+iJAEExYIADgWIQTB81Ho\n"
+			     "6tZFAeHSTm3EsdgkmZFHDwUCawkkMQIbAwULCQgHAgYVCgkICwIEFgIDAQIeAQIX\n"
+			     "gAAKCRDEsdgkmZFHD6dnAP404yChe+UnjBiUrtNJrWYHdULQ8H61vnfBHp4AZM0x\n"
+			     "SwEAnTBL1FPJVUmxxeeW1KSBXXpg2gRlT/Wekx2/6nGrRgw=\n"
+			     "=Ao6G\n"
+			     "-----END PGP PRIVATE KEY BLOCK-----\n";
+
+static const char PGP_ED_ENC[] =
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
+    "\n"
+    "lIYEawkkMRYJKwYBBAHaRw8BAQdAzg/jyB1OcaTc/h+ko0OyWfPTyBQabqkv8apz\n"
+    "CI76zIP+BwMC0RV/69NbhT3/X6xFI0J/n8MiTzEWKaeBqzPp2fZ9YLDJiek7VQoR\n"
+    "czlM4LDtIi//HWxlLtEWamWd7IW8ceylilbZUTj+BzhPckagtCniSLQoV2FyZCBU\n"
+    "ZXN0IEVuYyA8d2FyZC1lbmNAZXhhbXBsZS5pbnZhbGlkPoiQBBMWCAA4FiEEUttp\n"
+    "fwQUyZKAbflPPohto3hat1sFAmsJJDECGwMFCwkIBwIGFQoJCAsCBBYCAwECHgEC\n"
+    "F4AACgkQPohto3hat1tJfgD/SB+oWU6SXeFD+X0aks6rCus8IrgiMfPXCu5gS/R1\n"
+    "kOMBAO6gz3/3c8UOHUqBoqMY6KP8ob9hY2dY4TqRuz5fARIB\n"
+    "=Ral2\n"
+    "-----END PGP PRIVATE KEY BLOCK-----\n";
+
+static const char PGP_RSA[] = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
+			      "\n"
+			      "lQHYBGsJJDQBBAD0esxBk+qtg/ExLUVU0djkiFcQ60W0pr2rxQoIHBuqf1c6dbyd\n"
+			      "Ly0/ZO0h4zfc+5JJSY0drF1li1/aTQR1VEEmG/kPcf/IC/CcRJ5KWFlE4HbHDaXs\n"
+			      "uqDQ71BkdRuPUDYBg8qdrChWq1Jp+f0rLLKKwPlETVlzxLg0hrszPbohcwARAQAB\n"
+			      "AAP/QYsSa5peVjqDVS3P4peH0G0E+pI409/IBd8De30dpa4SEqgx8uoM9Wv3bxhd\n"
+			      "h68iXueLH6NwPqMJBZuUUGhQNoMrfrEDj9Hy8FtAY7uft9Nh6WdwnjFuPZu2Fuom\n"
+			      "dl+pEi/3PRHzdXB2VcD7dY0y+2sQgbiF8d4Tb1wPou1pV+ECAPWvv7/wnNXCUPj9\n"
+			      "X0Q97Rj1dN8MY8N6g8kiix+mMSKMJEPVP7C8eZaX6lGGek7EIdBcIPsJ34Q4TUyU\n"
+			      "hAgpr5kCAP6+FGMVp62d9NUh0mVyOA7uu4FqvZe1OISvuCsY3jhlNhWYr1q7g4EE\n"
+			      "qIXqFG5BvjRd5DeYBFOJ4KYSxFmbcOsCAN9llVvZkhCT+NhhXGUZiIiVGnwYkEp1\n"
+			      "4+c+eZzzBAmkdCXDmaCZR+iVun5YOcRzCHCTKaapCiPJrT8lEP4TjvCenrQoV2Fy\n"
+			      "ZCBUZXN0IFJTQSA8d2FyZC1yc2FAZXhhbXBsZS5pbnZhbGlkPojOBBMBCgA4FiEE\n"
+			      "A4nQOOpbNxB441ne3GnqT2jlFZ0FAmsJJDQCGwMFCwkIBwIGFQoJCAsCBBYCAwEC\n"
+			      "HgECF4AACgkQ3GnqT2jlFZ2F5gQAgzjRuX5/NiEFiaTRJshT/WJazFwty3yTqeFN\n"
+			      "JIz8dG8lKmpoKjjk7w2N0BaL8/KzH+KR4L6D0RchTwzhlOy4Yi1MN3Kp8lfEdsP5\n"
+			      "jPC3FxRhAkp+IdndKNsSZb1eggZSecRfIVNtE0mPWPK1oK4m0DzhoPyL9DQynwW1\n"
+			      "Kh9Xx7k=\n"
+			      "=ySjX\n"
+			      "-----END PGP PRIVATE KEY BLOCK-----\n";
+
+static const char PGP_SUBKEYS[] =
+    "-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
+    "\n"
+    "lDsEawklhhYJKwYBBAHaRw8BAQdAQ6ZaLKu5uN17hFl0uJU4liWiKG0rn7jdGxwJ\n"
+    "2HtyqU3/AGUAR05VAbQjV2FyZCBTdWIgPHdhcmQtc3ViQGV4YW1wbGUuaW52YWxp\n"
+    "ZD6IkAQTFggAOBYhBI6rBEq2i5qY+UekRNYwWFsKbuNPBQJrCSWGAhsDBQsJCAcC\n"
+    "BhUKCQgLAgQWAgMBAh4BAheAAAoJENYwWFsKbuNPCAABANAlpWjPQXh5w1h4nkkM\n"
+    "C6eTdW3kN16Hyauhx5Vezg2zAP4hiLckh+CdLYg0edOFfCywx4WsBnhji+8LmEau\n"
+    "fdXNBpxdBGsJJYYSCisGAQQBl1UBBQEBB0BVDE2eKw6g8Q7icjcMzMjLZdQuKN2Z\n"
+    "bZms1qasgSSQUgMBCAcAAP9N04QT9Ka72MGMlW3hFxS6PtsTNWEiqHNlnUwvMy+L\n"
+    "CA9piHgEGBYIACAWIQSOqwRKtouamPlHpETWMFhbCm7jTwUCawklhgIbDAAKCRDW\n"
+    "MFhbCm7jT6HNAQDvo6R+8o+4OHz7mr4zce5WK1ahmx1WK+6IzKBRynP66wD/QN5v\n"
+    "++H5991osHO1zTtumpoiwhY/508iduoqjlvJ3gs=\n"
+    "=qn4p\n"
+    "-----END PGP PRIVATE KEY BLOCK-----\n";
+
+static const char PGP_PUB[] = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n"
+			      "\n"
+			      "mDMEawkkMRYJKwYBBAHaRw8BAQdAD1+SD8D0+CLTVe42YK0QZcLmg7ZlGl25zP3c\n"
+			      "i4mdf1C0JVdhcmQgVGVzdCA8d2FyZC10ZXN0QGV4YW1wbGUuaW52YWxpZD6IkAQT\n"
+			      "FggAOBYhBMHzUejq1kUB4dJObcSx2CSZkUcPBQJrCSQxAhsDBQsJCAcCBhUKCQgL\n"
+			      "AgQWAgMBAh4BAheAAAoJEMSx2CSZkUcPp2cA/jTjIKF75SeMGJSu00mtZgd1QtDw\n"
+			      "frW+d8EengBkzTFLAQCdMEvUU8lVSbHF55bUpIFdemDaBGVP9Z6THb/qcatGDA==\n"
+			      "=fqZX\n"
+			      "-----END PGP PUBLIC KEY BLOCK-----\n";
+
+static const char PPK_ED_V3[] =
+    "PuTTY-User-Key-File-3: ssh-ed25519\n"
+    "Encryption: none\n"
+    "Comment: ward-test\n"
+    "Public-Lines: 2\n"
+    "AAAAC3NzaC1lZDI1NTE5AAAAIIFKMcGDjww4ZH7ky4VdlutU6IpqgtPFL/JPdh8P\n"
+    "rYFb\n"
+    "Private-Lines: 1\n"
+    "AAAAIHaqM3ADnoeU1s9V6SjGAjJXSE0QPb2s8STltH1txT4M\n"
+    "Private-MAC: 8be914b844cf5fad718713d07d88cbaae16b92d8cac9d9e7c426d4f419b8f99b\n";
+
+static const char PPK_ED_V3_ENC[] =
+    "PuTTY-User-Key-File-3: ssh-ed25519\n"
+    "Encryption: aes256-cbc\n"
+    "Comment: ward-enc\n"
+    "Public-Lines: 2\n"
+    "AAAAC3NzaC1lZDI1NTE5AAAAIM0bGBNE7irkom15Ksea2zWafJvzYj5wopEpwuM7\n"
+    "O5um\n"
+    "Key-Derivation: Argon2id\n"
+    "Argon2-Memory: 8192\n"
+    "Argon2-Passes: 13\n"
+    "Argon2-Parallelism: 1\n"
+    "Argon2-Salt: 763d3596ce3d4720b26175db0afc5045\n"
+    "Private-Lines: 1\n"
+    "X3geyJiaTrOwW2oF1tZQ0g5hj+DMbX+cuZouqyhxbHuvylMlqOz/oT4deBoOrbDv\n"
+    "Private-MAC: 6afecaed3b31f6c7495a42c020afe9bcd3f1506da21ef54492b251a24381b7dc\n";
+
+static const char PPK_RSA_V2[] =
+    "PuTTY-User-Key-File-2: ssh-rsa\n"
+    "Encryption: none\n"
+    "Comment: ward-rsa\n"
+    "Public-Lines: 4\n"
+    "AAAAB3NzaC1yc2EAAAADAQABAAAAgQDFiYk+LUXWvEjkPfNK1mo6m4JkeaZgrwyZ\n"
+    "085RlGDNFgkbWIhDMcmS65pOXG4mYHdhWtytA4GlkE30fo4Zm9YVvItIRDJA0Ulk\n"
+    "ppeujVy3M3QD+F6CRifDx0ojVkt2Q8l/HrnkGMzK6xlZ0x3VvJ3YDPr67+LplK0u\n"
+    "nAMMhdptWQ==\n"
+    "Private-Lines: 8\n"
+    "AAAAgQC0fs6rxJxa8SI9g6nJyQ+5y5yiiFGRaIHAETwlaMnmu2rI1OV1WInSOHt/\n"
+    "fI+de2m5yFd5s4mEKc5BSF45Yh6DlPAS6Nd9z6UUSbHBzGeyk4akrZXEqmXAHj7f\n"
+    "4eDOeoHw/8x9qHL4C/v+ZnHYJZPek33u2YhlNVII5NqtnEqVsQAAAEEA5vwcuOyE\n"
+    "/itqfhpnQa8pMTMEJZj6tLwCeFJEbnaaQHFOHby0kJDOhig5W1N8QDlFGzenycwe\n"
+    "YBDrsFuiA4NMJQAAAEEA2u4dQeCfcCWgHV/JlHUvQs412HbIbpUHLvPpWbkhVuXL\n"
+    "YS3CtTwOdNYQfYj04n4hGpHqyRF1rT7j4Q7dZ3z8JQAAAEBOQYNpAhArJiN+RbZE\n"
+    "BdKOq7bMR/RU7eV1ltzpJs0jo37tWZ3qQWHjhDdSn29yBzq62NEw/HM8ZlWVa5jl\n"
+    "lu+o\n"
+    "Private-MAC: dbd0309df89a53421909d4ca003a84e715a67d6e\n";
+
+static const char PPK_EC_V2_ENC[] =
+    "PuTTY-User-Key-File-2: ecdsa-sha2-nistp256\n"
+    "Encryption: aes256-cbc\n"
+    "Comment: ward-ec\n"
+    "Public-Lines: 3\n"
+    "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBJXht6rsdVA/\n"
+    "DLTtHEEQqX8gIdq9Fx0hgTaSxIi1UxBT4wWwaLtM1A7EzLl2BDL54rJCYjfm7oIO\n"
+    "KzXWynThxXA=\n"
+    "Private-Lines: 1\n"
+    "lSCdAH2Y17xkkrzwb1zyIXKni2aLEgEIwXRD2TuYVzQaFXh+7aHxyOo0IJqWJ0Nj\n"
+    "Private-MAC: 9095c3ff4cfa166ad064cfbd9991d1eb1b72cd32\n";
+
+/* Decodes the base64 lines of s from the line after start up to a line
+ * starting with '=' or '-' (or lines lines); returns the length. */
+static size_t
+b64_lines_of(const char *s, const char *start, int lines, uint8_t *out)
+{
+	const char *p = strstr(s, start);
+	char *b64;
+	size_t m = 0, pad = 0;
+	int len;
+
+	assert_non_null(p);
+	p = strchr(p, '\n') + 1;
+	b64 = malloc(strlen(p) + 1);
+	assert_non_null(b64);
+	while (*p && *p != '=' && *p != '-' && lines-- != 0) {
+		for (; *p && *p != '\n'; p++)
+			if (*p != '\r')
+				b64[m++] = *p;
+		if (*p)
+			p++;
+	}
+	while (m > pad && b64[m - 1 - pad] == '=')
+		pad++;
+	len = EVP_DecodeBlock(out, (unsigned char *)b64, (int)m);
+	assert_true(len > 0);
+	free(b64);
+	return (size_t)len - pad;
+}
+
+/* Fingerprint of the body of an armored OpenPGP key without headers. */
+static void
+pgp_fp(const char *armor, char out[9])
+{
+	uint8_t raw[8192];
+
+	fp_of(raw, b64_lines_of(armor, "-----BEGIN PGP", -1, raw), out);
+}
+
+/* Replaces each "\n" of s with "\r\n". */
+static char *
+crlf(const char *s)
+{
+	char *out = malloc(2 * strlen(s) + 1), *o = out;
+
+	assert_non_null(out);
+	for (; *s; s++) {
+		if (*s == '\n')
+			*o++ = '\r';
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* s with its first occurrence of from replaced by to. */
+static char *
+replaced(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	char *out = malloc(strlen(s) + strlen(to) + 1);
+
+	assert_non_null(at);
+	assert_non_null(out);
+	memcpy(out, s, (size_t)(at - s));
+	strcpy(out + (at - s), to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+/* Armors raw bytes as an OpenPGP private key block without a checksum. */
+static char *
+pgp_armor(const uint8_t *raw, size_t n)
+{
+	char *body = b64_wrapped(raw, n, 64), *out = malloc(strlen(body) + 96);
+
+	assert_non_null(out);
+	sprintf(out,
+		"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n%s-----END PGP PRIVATE KEY BLOCK-----\n",
+		body);
+	free(body);
+	return out;
+}
+
+static void
+test_pgp(void **state)
+{
+	struct {
+		const char *text;
+		const struct ward_check *check;
+		const char *detail;
+	} cases[] = {
+	    {PGP_ED, &ward_check_key_private, "OpenPGP v4 EdDSA"},
+	    {PGP_ED_ENC, &ward_check_key_encrypted, "OpenPGP v4 EdDSA, encrypted"},
+	    {PGP_RSA, &ward_check_key_private, "OpenPGP v4 RSA"},
+	    {PGP_SUBKEYS, &ward_check_key_private, "OpenPGP v4 ECDH subkey"},
+	};
+	char fp[9], *doc, *t, *esc;
+	struct hits hs;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(scans(cases[i].text, "secret.asc", &hs), 1);
+		assert_ptr_equal(hs.h[0].check, cases[i].check);
+		assert_string_equal(hs.h[0].detail, cases[i].detail);
+		assert_int_equal(hs.h[0].line, 1);
+		assert_int_equal(hs.h[0].offset, 0);
+		pgp_fp(cases[i].text, fp);
+		assert_string_equal(hs.h[0].fingerprint, fp);
+		no_secret(&hs.h[0], cases[i].text + 39);
+
+		/* On line 3, with armor headers, CRLF line ends. */
+		t = replaced(cases[i].text, "-----\n\n",
+			     "-----\nVersion: GnuPG v2\nComment: backup key: do not share\n\n");
+		len = 2 * strlen(t) + 64;
+		doc = malloc(len);
+		assert_non_null(doc);
+		snprintf(doc, len, "# backup\n\n%s", t);
+		free(t);
+		t = crlf(doc);
+		assert_int_equal(scans(t, NULL, &hs), 1);
+		assert_ptr_equal(hs.h[0].check, cases[i].check);
+		assert_string_equal(hs.h[0].detail, cases[i].detail);
+		assert_int_equal(hs.h[0].line, 3);
+		assert_int_equal(hs.h[0].offset, 12);
+		assert_string_equal(hs.h[0].fingerprint, fp);
+		free(t);
+
+		/* Escaped in a JSON string. */
+		esc = escape_lines(cases[i].text, "\\n");
+		snprintf(doc, len, "{\"gpg_key\": \"%s\"}\n", esc);
+		assert_int_equal(scans(doc, "ci.json", &hs), 1);
+		assert_non_null(strstr(hs.h[0].detail, ", escaped in a string"));
+		assert_string_equal(hs.h[0].fingerprint, fp);
+		free(esc);
+		free(doc);
+	}
+
+	/* PGP 2's label, and a key in a YAML block scalar. */
+	doc = replaced(PGP_RSA, "BEGIN PGP PRIVATE", "BEGIN PGP SECRET");
+	t = replaced(doc, "END PGP PRIVATE", "END PGP SECRET");
+	free(doc);
+	assert_non_null(strstr(t, "BEGIN PGP SECRET KEY BLOCK-----\n"));
+	assert_non_null(strstr(t, "END PGP SECRET KEY BLOCK-----\n"));
+	assert_int_equal(scans(t, NULL, &hs), 1);
+	assert_string_equal(hs.h[0].detail, "OpenPGP v4 RSA");
+	free(t);
+	doc = malloc(2 * strlen(PGP_ED) + 64);
+	assert_non_null(doc);
+	strcpy(doc, "signing:\n  key: |\n");
+	for (t = (char *)PGP_ED; *t; t = strchr(t, '\n') + 1) {
+		strcat(doc, "    ");
+		strncat(doc, t, (size_t)(strchr(t, '\n') + 1 - t));
+	}
+	assert_int_equal(scans(doc, "vars.yml", &hs), 1);
+	assert_int_equal(hs.h[0].line, 3);
+	pgp_fp(PGP_ED, fp);
+	assert_string_equal(hs.h[0].fingerprint, fp);
+	free(doc);
+}
+
+static void
+test_pgp_packets(void **state)
+{
+	uint8_t raw[2048];
+	size_t n;
+	char *t, fp[9];
+	struct hits hs;
+
+	(void)state;
+	/* The same key with a new-format packet header (0xc5), no checksum line. */
+	n = b64_lines_of(PGP_ED, "-----BEGIN PGP", -1, raw);
+	assert_int_equal(raw[0], 0x94);
+	raw[0] = 0xc5;
+	t = pgp_armor(raw, n);
+	assert_int_equal(scans(t, NULL, &hs), 1);
+	assert_string_equal(hs.h[0].detail, "OpenPGP v4 EdDSA");
+	fp_of(raw, n, fp);
+	assert_string_equal(hs.h[0].fingerprint, fp);
+	free(t);
+
+	/* A broken v4 checksum of the secret in clear. */
+	raw[0x58] ^= 1;
+	t = pgp_armor(raw, n);
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+	raw[0x58] ^= 1;
+
+	/* A public key packet (tag 6) under the private label. */
+	raw[0] = 0x98;
+	t = pgp_armor(raw, n);
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+
+	/* Cut after the first packets: one packet length runs past the end. */
+	raw[0] = 0x94;
+	t = pgp_armor(raw, n - 20);
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+
+	/* Stubs only: the primary key of PGP_SUBKEYS, its user ID and its
+	 * signature, without the secret subkey that follows (at 244). */
+	n = b64_lines_of(PGP_SUBKEYS, "-----BEGIN PGP", -1, raw);
+	assert_int_equal(raw[244], 0x9c);
+	t = pgp_armor(raw, 244);
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+	t = pgp_armor(raw, n);
+	assert_int_equal(scans(t, NULL, &hs), 1);
+	free(t);
+}
+
+static void
+test_pgp_decoys(void **state)
+{
+	struct hits hs;
+	char *t, *u;
+
+	(void)state;
+	/* The public key block. */
+	assert_int_equal(scans(PGP_PUB, "pub.asc", &hs), 0);
+	/* The public key under the private label. */
+	u = replaced(PGP_PUB, "BEGIN PGP PUBLIC", "BEGIN PGP PRIVATE");
+	t = replaced(u, "END PGP PUBLIC", "END PGP PRIVATE");
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(u);
+	free(t);
+	/* Truncated: no END line. */
+	t = strdup(PGP_ED);
+	t[strlen(t) - 60] = '\0';
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+	/* A line left out: the checksum fails; without the checksum line, the
+	 * packets no longer add up. */
+	t = replaced(PGP_ED, "IFRlc3QgPHdhcmQtdGVzdEBleGFtcGxlLmludmFsaWQ+iJAEExYIADgWIQTB81Ho\n",
+		     "");
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+	t = replaced(PGP_ED, "IFRlc3QgPHdhcmQtdGVzdEBleGFtcGxlLmludmFsaWQ+iJAEExYIADgWIQTB81Ho\n",
+		     "");
+	memcpy(strstr(t, "=Ao6G"), "     ", 5);
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+	/* Another checksum. */
+	t = replaced(PGP_ED, "=Ao6G", "=Ao6H");
+	assert_int_equal(scans(t, NULL, &hs), 0);
+	free(t);
+	/* Placeholders and code that names the armor. */
+	assert_int_equal(scans("Export it with gpg --armor --export-secret-keys:\n\n"
+			       "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n...\n"
+			       "-----END PGP PRIVATE KEY BLOCK-----\n",
+			       "README.md", &hs),
+			 0);
+	assert_int_equal(scans("-----BEGIN PGP PRIVATE KEY BLOCK-----\n"
+			       "Version: x\n\n<paste your key here>\n"
+			       "-----END PGP PRIVATE KEY BLOCK-----\n",
+			       NULL, &hs),
+			 0);
+	assert_int_equal(scans("if (strstr(buf, \"-----BEGIN PGP PRIVATE KEY BLOCK-----\")) {\n"
+			       "\treturn \"-----END PGP PRIVATE KEY BLOCK-----\";\n",
+			       "armor.c", &hs),
+			 0);
+	assert_int_equal(scans("-----BEGIN PGP PRIVATE KEY BLOCK-----", NULL, &hs), 0);
+}
+
+/* Fingerprint of the private blob of a .ppk file. */
+static void
+ppk_fp(const char *ppk, char out[9])
+{
+	uint8_t raw[4096];
+
+	fp_of(raw,
+	      b64_lines_of(ppk, "Private-Lines: ", atoi(strstr(ppk, "Private-Lines: ") + 15), raw),
+	      out);
+}
+
+/*
+ * Scans a .ppk text and returns its one PuTTY hit. The MAC line of a
+ * version 3 file is 64 hex digits after "Private-MAC"; the hex key
+ * detector must not take it for a key.
+ */
+static const struct ward_key_hit *
+ppk_hit(const char *text, const char *name, struct hits *hs)
+{
+	assert_int_equal(scans(text, name, hs), 1);
+	return &hs->h[0];
+}
+
+/* No hit at all. */
+static int
+ppk_quiet(const char *text)
+{
+	struct hits hs;
+
+	return scans(text, NULL, &hs);
+}
+
+static void
+test_ppk(void **state)
+{
+	struct {
+		const char *text;
+		const struct ward_check *check;
+		const char *detail;
+	} cases[] = {
+	    {PPK_ED_V3, &ward_check_key_private, "PuTTY v3 ssh-ed25519"},
+	    {PPK_ED_V3_ENC, &ward_check_key_encrypted,
+	     "PuTTY v3 ssh-ed25519, encrypted (aes256-cbc, Argon2id)"},
+	    {PPK_RSA_V2, &ward_check_key_private, "PuTTY v2 ssh-rsa"},
+	    {PPK_EC_V2_ENC, &ward_check_key_encrypted,
+	     "PuTTY v2 ecdsa-sha2-nistp256, encrypted (aes256-cbc)"},
+	};
+	const struct ward_key_hit *h;
+	char fp[9], *doc, *t, *esc;
+	struct hits hs;
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		h = ppk_hit(cases[i].text, "id.ppk", &hs);
+		assert_ptr_equal(h->check, cases[i].check);
+		assert_string_equal(h->detail, cases[i].detail);
+		assert_int_equal(h->line, 1);
+		assert_int_equal(h->offset, 0);
+		ppk_fp(cases[i].text, fp);
+		assert_string_equal(h->fingerprint, fp);
+		no_secret(h, strstr(cases[i].text, "Private-Lines"));
+
+		/* On line 3, CRLF line ends, and the last line without one. */
+		len = 2 * strlen(cases[i].text) + 64;
+		doc = malloc(len);
+		assert_non_null(doc);
+		snprintf(doc, len, "saved keys\n\n%s", cases[i].text);
+		t = crlf(doc);
+		t[strlen(t) - 2] = '\0';
+		h = ppk_hit(t, NULL, &hs);
+		assert_string_equal(h->detail, cases[i].detail);
+		assert_int_equal(h->line, 3);
+		assert_int_equal(h->offset, 14);
+		assert_string_equal(h->fingerprint, fp);
+		free(t);
+
+		/* Escaped in a JSON string. */
+		esc = escape_lines(cases[i].text, "\\n");
+		snprintf(doc, len, "{\"ppk\": \"%s\"}\n", esc);
+		h = ppk_hit(doc, "hosts.json", &hs);
+		assert_non_null(strstr(h->detail, ", escaped in a string"));
+		assert_string_equal(h->fingerprint, fp);
+		free(esc);
+		free(doc);
+	}
+}
+
+static void
+test_ppk_decoys(void **state)
+{
+	struct {
+		const char *text, *from, *to;
+	} edits[] = {
+	    /* Line counts that do not match the lines. */
+	    {PPK_RSA_V2, "Private-Lines: 8", "Private-Lines: 7"},
+	    {PPK_RSA_V2, "Private-Lines: 8", "Private-Lines: 9"},
+	    {PPK_RSA_V2, "Public-Lines: 4", "Public-Lines: 3"},
+	    {PPK_ED_V3, "Private-Lines: 1", "Private-Lines: 0"},
+	    /* A private blob in clear that is no run of SSH strings, an
+	     * encrypted one that is no whole number of AES blocks. */
+	    {PPK_ED_V3, "AAAAIHaq", "AAAAJHaq"},
+	    {PPK_EC_V2_ENC, "lSCdAH2Y", ""},
+	    /* A placeholder body. */
+	    {PPK_ED_V3, "AAAAIHaqM3ADnoeU1s9V6SjGAjJXSE0QPb2s8STltH1txT4M", "..."},
+	    /* A MAC of the other version's length, none at all. */
+	    {PPK_RSA_V2, "dbd0309df89a53421909d4ca003a84e715a67d6e",
+	     "dbd0309df89a53421909d4ca003a84e715a67d6e0123456789abcdef01234567"},
+	    {PPK_ED_V3, "Private-MAC: ", "Private-Hash: "},
+	    /* Another key type than the public blob's, an unknown cipher. */
+	    {PPK_ED_V3, "File-3: ssh-ed25519", "File-3: ssh-rsa"},
+	    {PPK_EC_V2_ENC, "aes256-cbc", "aes128-ctr"},
+	    /* Key derivation without encryption, or encrypted v3 without it. */
+	    {PPK_ED_V3_ENC, "Encryption: aes256-cbc", "Encryption: none"},
+	    {PPK_ED_V3_ENC, "Key-Derivation: Argon2id\n", ""},
+	    /* A line left out. */
+	    {PPK_ED_V3, "Comment: ward-test\n", ""},
+	    /* Version 1 files are not read. */
+	    {PPK_RSA_V2, "File-2", "File-1"},
+	};
+	char *t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		t = replaced(edits[i].text, edits[i].from, edits[i].to);
+		if (ppk_quiet(t) != 0)
+			fail_msg("edit %zu still found", i);
+		free(t);
+	}
+	/* Truncated before the MAC line. */
+	t = strdup(PPK_ED_V3);
+	*strstr(t, "Private-MAC") = '\0';
+	assert_int_equal(ppk_quiet(t), 0);
+	free(t);
+	/* Documentation of the format. */
+	assert_int_equal(ppk_quiet("A .ppk starts with PuTTY-User-Key-File-3: ssh-ed25519\n"
+				   "Encryption: none\nComment: ...\nPublic-Lines: 2\n...\n"),
+			 0);
+}
+
 static void
 test_api(void **state)
 {
@@ -859,6 +1409,11 @@ main(void)
 	    cmocka_unit_test(test_pem_escaped_in_json),
 	    cmocka_unit_test(test_pem_decoys),
 	    cmocka_unit_test(test_pem_in_binary),
+	    cmocka_unit_test(test_pgp),
+	    cmocka_unit_test(test_pgp_packets),
+	    cmocka_unit_test(test_pgp_decoys),
+	    cmocka_unit_test(test_ppk),
+	    cmocka_unit_test(test_ppk_decoys),
 	    cmocka_unit_test(test_wif),
 	    cmocka_unit_test(test_hex),
 	    cmocka_unit_test(test_keystore),
