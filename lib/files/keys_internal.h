@@ -142,7 +142,10 @@ keys_blank(uint8_t c)
 
 /* Whole-buffer detectors. */
 void keys_pem_scan(struct keys_scan *s);
-void keys_pgp_scan(struct keys_scan *s);
+/* An OpenPGP armored key at p[at] ("-----BEGIN PGP ..."): reports it and
+ * returns where scanning goes on, or 0 when p[at] begins no OpenPGP block.
+ * keys_pem_scan calls it for every "-----BEGIN PGP " it meets. */
+size_t keys_pgp_at(struct keys_scan *s, size_t at);
 void keys_ppk_scan(struct keys_scan *s);
 void keys_wallet_scan(struct keys_scan *s);
 void keys_keystore_scan(struct keys_scan *s);

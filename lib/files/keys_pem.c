@@ -407,6 +407,10 @@ keys_pem_scan(struct keys_scan *s)
 		size_t at = (size_t)(q - p);
 
 		ls = at + 11;
+		if (n - ls >= 4 && memcmp(p + ls, "PGP ", 4) == 0) {
+			i = keys_pgp_at(s, at);
+			continue;
+		}
 		le = ls;
 		while (le < n && le - ls <= LABEL_MAX &&
 		       ((p[le] >= 'A' && p[le] <= 'Z') || (p[le] >= '0' && p[le] <= '9') ||

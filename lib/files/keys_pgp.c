@@ -24,7 +24,6 @@
  * judged instead, and a block of stubs only stays quiet. The fingerprint
  * is the SHA-256 of the decoded body.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 
@@ -445,24 +444,19 @@ out:
 	return resume;
 }
 
-void
-keys_pgp_scan(struct keys_scan *s)
+size_t
+keys_pgp_at(struct keys_scan *s, size_t at)
 {
-	const uint8_t *p = s->p, *q;
-	size_t n = s->n, i = 0, ls, ll;
+	const uint8_t *p = s->p;
+	size_t n = s->n, ls = at + sizeof(begin) - 1, ll;
 	int lab;
 
-	while (!s->stop && i < n && (q = memmem(p + i, n - i, begin, sizeof(begin) - 1)) != NULL) {
-		size_t at = (size_t)(q - p);
-
-		ls = at + sizeof(begin) - 1;
-		i = ls;
-		for (lab = 0; lab < 2; lab++) {
-			ll = strlen(labels[lab]);
-			if (n - ls >= ll && memcmp(p + ls, labels[lab], ll) == 0) {
-				i = block(s, at, ls + ll, lab);
-				break;
-			}
-		}
+	if (n - at < sizeof(begin) - 1 || memcmp(p + at, begin, sizeof(begin) - 1) != 0)
+		return 0;
+	for (lab = 0; lab < 2; lab++) {
+		ll = strlen(labels[lab]);
+		if (n - ls >= ll && memcmp(p + ls, labels[lab], ll) == 0)
+			return block(s, at, ls + ll, lab);
 	}
+	return ls;
 }

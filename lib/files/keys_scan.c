@@ -2,9 +2,9 @@
  * ward_keys_scan(): the entry point of the key material detectors. A buffer
  * is text when its first 8 KB hold no NUL byte. Binary buffers go to the
  * wallet detector (magic numbers at fixed offsets) and to the armored key
- * detectors, which look only where one memmem finds their first line:
- * PEM ("-----BEGIN "), OpenPGP ("-----BEGIN PGP ") and PuTTY
- * ("PuTTY-User-Key-File-"); text goes to those three, to the keystore
+ * detectors, which look only where one memmem finds "-----BEGIN " (PEM,
+ * and OpenPGP when "PGP " follows); text goes to those, to the PuTTY
+ * detector ("PuTTY-User-Key-File-"), to the keystore
  * detector (small JSON objects mentioning "crypto") and to one tokenising
  * pass that hands each run of ASCII letters and digits, and each run of
  * other UTF-8 letters, to the WIF, hex and BIP39 detectors. Those detectors
@@ -332,9 +332,7 @@ ward_keys_scan(const uint8_t *p, size_t n, const char *name, ward_key_fn fn, voi
 		keys_wallet_scan(&s);
 	if (!s.stop)
 		keys_pem_scan(&s);
-	if (!s.stop)
-		keys_pgp_scan(&s);
-	if (!s.stop)
+	if (s.text && !s.stop)
 		keys_ppk_scan(&s);
 	if (s.text && !s.stop)
 		keys_keystore_scan(&s);
