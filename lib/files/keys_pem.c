@@ -397,13 +397,41 @@ out:
 	return i;
 }
 
+/*
+ * The first "-----BEGIN " in p[0..n), or NULL. memchr finds dashes at
+ * memory speed; a match starting within five bytes of a dash needs a dash
+ * four bytes on, so where there is none the search moves five bytes. On
+ * binaries this is several times faster than memmem, and every file meets
+ * it.
+ */
+static const uint8_t *
+find_begin(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (n >= 11 && i <= n - 11) {
+		const uint8_t *q = memchr(p + i, '-', n - 10 - i);
+		size_t j;
+		if (!q)
+			return NULL;
+		j = (size_t)(q - p);
+		if (p[j + 4] != '-')
+			i = j + 5;
+		else if (memcmp(p + j, "-----BEGIN ", 11) == 0)
+			return q;
+		else
+			i = j + 1;
+	}
+	return NULL;
+}
+
 void
 keys_pem_scan(struct keys_scan *s)
 {
 	const uint8_t *p = s->p, *q;
 	size_t n = s->n, i = 0, ls, le;
 
-	while (!s->stop && i < n && (q = memmem(p + i, n - i, "-----BEGIN ", 11)) != NULL) {
+	while (!s->stop && i < n && (q = find_begin(p + i, n - i)) != NULL) {
 		size_t at = (size_t)(q - p);
 
 		ls = at + 11;

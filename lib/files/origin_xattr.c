@@ -16,6 +16,7 @@
  *
  * Linux keeps only namespaced names, so the bare macOS names cannot occur.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -198,12 +199,40 @@ ward_origin_quarantine(const uint8_t *p, size_t n, struct ward_origin *o)
 	return 0;
 }
 
-/* Reads attribute name of fd into buf; returns its length, or 0. */
-static size_t
-get(int fd, const char *name, uint8_t *buf)
+/* 1 when name is in the attribute list (NUL-separated names), or when the
+ * list could not be read whole (then every name is tried). */
+static int
+listed(const char *list, ssize_t len, const char *name)
 {
-	ssize_t r = fgetxattr(fd, name, buf, XATTR_VALUE_MAX);
+	const char *p = list, *end = list + (len > 0 ? len : 0);
 
+	if (len < 0)
+		return 1;
+	while (p < end) {
+		size_t k = strnlen(p, (size_t)(end - p));
+		if (!strcmp(p, name))
+			return 1;
+		p += k + 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads attribute name of fd into buf; returns its length, or 0. The
+ * kernel zeroes a buffer of the size asked for, so the size is asked first:
+ * asking for 64 KiB on every file cost more than reading it.
+ */
+static size_t
+get(int fd, const char *list, ssize_t list_len, const char *name, uint8_t *buf)
+{
+	ssize_t r;
+
+	if (!listed(list, list_len, name))
+		return 0;
+	r = fgetxattr(fd, name, NULL, 0);
+	if (r <= 0)
+		return 0;
+	r = fgetxattr(fd, name, buf, r < XATTR_VALUE_MAX ? (size_t)r : XATTR_VALUE_MAX);
 	return r > 0 ? (size_t)r : 0;
 }
 
@@ -228,11 +257,17 @@ ward_origin_xattrs(int fd, struct ward_origin *o)
 						 "user.DosStream.Zone.Identifier:$DATA"};
 	struct ward_origin *rec = NULL; /* xdg origin, WhereFroms, Zone.Identifier */
 	uint8_t *buf;
+	char list[4096];
+	ssize_t ll;
 	size_t n, i;
 	int rc = 0;
 
 	ward_origin_init(o);
 	o->source = "xattr";
+	/* Most files have no attribute at all: one call says so. */
+	ll = flistxattr(fd, list, sizeof(list));
+	if (ll == 0 || (ll < 0 && errno != ERANGE))
+		return 0;
 	buf = malloc(XATTR_VALUE_MAX);
 	rec = calloc(3, sizeof(*rec));
 	if (!buf || !rec) {
@@ -241,12 +276,12 @@ ward_origin_xattrs(int fd, struct ward_origin *o)
 	}
 	for (i = 0; i < 3; i++)
 		ward_origin_init(&rec[i]);
-	if ((n = get(fd, "user.xdg.origin.url", buf)) > 0)
+	if ((n = get(fd, list, ll, "user.xdg.origin.url", buf)) > 0)
 		ward_origin_add_url(&rec[0], (const char *)buf, n);
-	if ((n = get(fd, "user.com.apple.metadata:kMDItemWhereFroms", buf)) > 0)
+	if ((n = get(fd, list, ll, "user.com.apple.metadata:kMDItemWhereFroms", buf)) > 0)
 		ward_origin_wherefroms(buf, n, &rec[1]);
 	for (i = 0; i < sizeof(zone_names) / sizeof(zone_names[0]); i++) {
-		if ((n = get(fd, zone_names[i], buf)) > 0 &&
+		if ((n = get(fd, list, ll, zone_names[i], buf)) > 0 &&
 		    ward_origin_zone_identifier(buf, n, &rec[2]) == 0) {
 			o->zone = rec[2].zone;
 			if (rec[2].agent[0])
@@ -254,10 +289,10 @@ ward_origin_xattrs(int fd, struct ward_origin *o)
 			break;
 		}
 	}
-	if ((n = get(fd, "user.com.apple.quarantine", buf)) > 0)
+	if ((n = get(fd, list, ll, "user.com.apple.quarantine", buf)) > 0)
 		ward_origin_quarantine(buf, n, o);
 	merge(o, rec, 3);
-	if ((n = get(fd, "user.xdg.referrer.url", buf)) > 0)
+	if ((n = get(fd, list, ll, "user.xdg.referrer.url", buf)) > 0)
 		ward_origin_add_url(o, (const char *)buf, n);
 	rc = o->n_urls > 0 || o->agent[0] || o->zone >= 0;
 out:
