@@ -28,6 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yara.h>
+#ifdef WARD_HAVE_HYPERSCAN
+#include <hs/hs.h>
+#endif
 
 #include "ward/error.h"
 #include "ward/files.h"
@@ -61,6 +64,16 @@ struct source {
  * file ward did not read. */
 struct unit {
 	const struct yara_gate *gate; /* NULL: the whole file, every file admitted */
+	const struct yara_part *part; /* NULL with it */
+	size_t strf;		      /* its rule's first string in strf[] */
+	int has_strf;
+};
+
+/* What the prefilter knows of one string: factor ids first..first+n. */
+struct string_factors {
+	size_t first;
+	unsigned n;
+	int known;
 };
 
 struct ward_yara {
@@ -70,7 +83,13 @@ struct ward_yara {
 	struct source *srcs; /* one per rule file */
 	struct unit *units;
 	size_t n_units;
-	int gating;	       /* 1: some gate is not open */
+	int gating;		     /* 1: some gate is not open */
+	int on;			     /* gating and prefilter allowed ([files] yara_gating) */
+	struct string_factors *strf; /* every string of every rule read */
+	size_t n_strf, n_factors;
+#ifdef WARD_HAVE_HYPERSCAN
+	hs_database_t *db; /* every known string's factors */
+#endif
 	size_t words;	       /* uint64_t words in a set of units */
 	char cache_base[4200]; /* "" without a cache */
 	pthread_mutex_t mu;    /* guards groups */
@@ -84,7 +103,11 @@ struct ward_yara_scanner {
 	YR_SCANNER *group[MAX_GROUPS];
 	int timeout;
 	uint64_t *bits;
+	uint64_t *found; /* factors found in the file */
 	const char *path;
+#ifdef WARD_HAVE_HYPERSCAN
+	hs_scratch_t *scratch;
+#endif
 	ward_yara_match_fn fn;
 	void *ctx;
 };
@@ -355,6 +378,83 @@ cache_save(YR_RULES *rules, const char *path)
 		unlink(tmp);
 }
 
+/*
+ * The prefilter: one Hyperscan database of the factors of every known
+ * string (yara_need.c). A file whose admitted rule parts each miss a clause
+ * in it cannot match and skips libyara. Without Hyperscan, or when the
+ * database does not compile, every admitted file goes to libyara.
+ */
+static int
+prefilter_build(struct ward_yara *y)
+{
+	size_t i, k, j, ns = 0, nf = 0, u;
+
+	for (i = 0; i < y->files.n; i++)
+		for (k = 0; y->srcs[i].parsed && k < y->srcs[i].ys.n_rules; k++)
+			ns += y->srcs[i].ys.rules[k].n_strings;
+	if (ns == 0)
+		return 0;
+	if (!(y->strf = calloc(ns, sizeof(*y->strf))))
+		return WARD_ENOMEM;
+	y->n_strf = ns;
+	ns = 0;
+	for (i = 0; i < y->files.n; i++) {
+		const struct source *sr = &y->srcs[i];
+		u = sr->first_unit;
+		for (k = 0; sr->parsed && k < sr->ys.n_rules; k++) {
+			const struct yara_rule *r = &sr->ys.rules[k];
+			for (j = 0; !r->is_private && j < r->n_parts; j++, u++) {
+				y->units[u].strf = ns;
+				y->units[u].has_strf = 1;
+			}
+			for (j = 0; j < r->n_strings; j++, ns++) {
+				y->strf[ns].first = nf;
+				y->strf[ns].n = r->strings[j].known ? r->strings[j].n_alts : 0;
+				y->strf[ns].known = r->strings[j].known;
+				nf += y->strf[ns].n;
+			}
+		}
+	}
+	y->n_factors = nf;
+#ifdef WARD_HAVE_HYPERSCAN
+	if (nf > 0 && nf < UINT32_MAX) {
+		const char **expr = calloc(nf, sizeof(*expr));
+		unsigned *flags = calloc(nf, sizeof(*flags)), *ids = calloc(nf, sizeof(*ids));
+		size_t *lens = calloc(nf, sizeof(*lens)), f = 0, q;
+		hs_compile_error_t *err = NULL;
+		if (expr && flags && ids && lens) {
+			for (i = 0; i < y->files.n; i++) {
+				const struct source *sr = &y->srcs[i];
+				for (k = 0; sr->parsed && k < sr->ys.n_rules; k++)
+					for (j = 0; j < sr->ys.rules[k].n_strings; j++) {
+						const struct yara_string *st =
+						    &sr->ys.rules[k].strings[j];
+						for (q = 0; st->known && q < st->n_alts; q++, f++) {
+							expr[f] = (const char *)st->alt[q].bytes;
+							lens[f] = st->alt[q].len;
+							ids[f] = (unsigned)f;
+							flags[f] =
+							    HS_FLAG_SINGLEMATCH |
+							    (st->alt[q].caseless ? HS_FLAG_CASELESS
+										 : 0);
+						}
+					}
+			}
+			if (hs_compile_lit_multi(expr, flags, ids, lens, (unsigned)nf,
+						 HS_MODE_BLOCK, NULL, &y->db, &err) != HS_SUCCESS) {
+				y->db = NULL;
+				hs_free_compile_error(err);
+			}
+		}
+		free(expr);
+		free(flags);
+		free(ids);
+		free(lens);
+	}
+#endif
+	return 0;
+}
+
 /* Reads each rule file's rules and gates; a file that cannot be read or
  * followed is one unit that admits every file. */
 static int
@@ -402,22 +502,26 @@ read_sources(struct ward_yara *y)
 		for (k = 0; k < sr->ys.n_rules; k++) {
 			const struct yara_rule *r = &sr->ys.rules[k];
 			for (j = 0; !r->is_private && j < r->n_parts; j++) {
-				y->units[u++].gate = &r->parts[j].gate;
+				y->units[u].gate = &r->parts[j].gate;
+				y->units[u].part = &r->parts[j];
+				u++;
 				if (!r->parts[j].gate.open)
 					y->gating = 1;
 			}
 		}
 	}
 	y->n_units = n;
+	y->on = 1;
 	y->words = (n + 63) / 64 + 1;
 	/* Rule files sharing a namespace may name each other's rules. */
 	for (i = 0; i < y->files.n && y->gating; i++)
 		for (k = i + 1; k < y->files.n; k++)
 			if (!strcmp(base_name(y->files.v[i]), base_name(y->files.v[k]))) {
 				y->gating = 0;
+				y->on = 0;
 				break;
 			}
-	return 0;
+	return prefilter_build(y);
 }
 
 int
@@ -490,6 +594,11 @@ ward_yara_free(struct ward_yara *y)
 	}
 	free(y->srcs);
 	free(y->units);
+	free(y->strf);
+#ifdef WARD_HAVE_HYPERSCAN
+	if (y->db)
+		hs_free_database(y->db);
+#endif
 	flist_free(&y->files);
 	pthread_mutex_destroy(&y->mu);
 	free(y);
@@ -503,6 +612,7 @@ ward_yara_set_gating(struct ward_yara *y, int on)
 	if (!y)
 		return;
 	y->gating = 0;
+	y->on = on;
 	for (i = 0; on && i < y->n_units; i++)
 		if (y->units[i].gate && !y->units[i].gate->open)
 			y->gating = 1;
@@ -575,11 +685,17 @@ ward_yara_scanner_new(struct ward_yara *y, int timeout)
 	s->y = y;
 	s->timeout = timeout;
 	if (!(s->bits = calloc(y->words, sizeof(*s->bits))) ||
+	    !(s->found = calloc(y->n_factors / 64 + 1, sizeof(*s->found))) ||
 	    !(s->all = scanner_for(s, y->rules))) {
 		free(s->bits);
+		free(s->found);
 		free(s);
 		return NULL;
 	}
+#ifdef WARD_HAVE_HYPERSCAN
+	if (y->db && hs_alloc_scratch(y->db, &s->scratch) != HS_SUCCESS)
+		s->scratch = NULL;
+#endif
 	return s;
 }
 
@@ -594,7 +710,12 @@ ward_yara_scanner_free(struct ward_yara_scanner *s)
 		if (s->group[i])
 			yr_scanner_destroy(s->group[i]);
 	yr_scanner_destroy(s->all);
+#ifdef WARD_HAVE_HYPERSCAN
+	if (s->scratch)
+		hs_free_scratch(s->scratch);
+#endif
 	free(s->bits);
+	free(s->found);
 	free(s);
 }
 
@@ -830,7 +951,91 @@ out:
 	return idx;
 }
 
-/* The scanner to use for p[n], or NULL when no rule file admits it. */
+#ifdef WARD_HAVE_HYPERSCAN
+static int
+on_factor(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+	uint64_t *found = ctx;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	found[id / 64] |= (uint64_t)1 << (id % 64);
+	return 0;
+}
+#endif
+
+/* 1 when clause c of unit u may hold: enough of its strings are unknown
+ * or found. */
+static int
+clause_holds(const struct ward_yara_scanner *s, const struct unit *u, const struct yara_clause *c)
+{
+	const struct string_factors *sf = &s->y->strf[u->strf];
+	size_t i, have = 0;
+	unsigned k;
+
+	for (i = 0; i < c->n_set && have < c->n; i++) {
+		const struct string_factors *f = &sf[c->set[i]];
+		int in = !f->known;
+		for (k = 0; !in && k < f->n; k++)
+			in = (int)(s->found[(f->first + k) / 64] >> ((f->first + k) % 64) & 1);
+		have += (size_t)in;
+	}
+	return have >= c->n;
+}
+
+/* 1 when the part of unit u may be true given the factors found. */
+static int
+part_may_hold(const struct ward_yara_scanner *s, const struct unit *u)
+{
+	const struct yara_part *p = u->part;
+	size_t i;
+	int group = 0;
+
+	for (i = 0; i < p->n_clauses; i++) {
+		group |= clause_holds(s, u, &p->clauses[i]);
+		if (p->clauses[i].or_next)
+			continue;
+		if (!group)
+			return 0;
+		group = 0;
+	}
+	return 1;
+}
+
+/* 1 when no admitted unit can be true on p[n]: every one needs strings,
+ * and the file lacks some that each needs. */
+static int
+prefilter_skips(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
+{
+#ifdef WARD_HAVE_HYPERSCAN
+	struct ward_yara *y = s->y;
+	size_t i;
+
+	if (!y->db || !s->scratch || n > UINT32_MAX)
+		return 0;
+	for (i = 0; i < y->n_units; i++)
+		if ((s->bits[i / 64] >> (i % 64) & 1) &&
+		    (!y->units[i].part || !y->units[i].has_strf ||
+		     y->units[i].part->n_clauses == 0))
+			return 0;
+	memset(s->found, 0, (y->n_factors / 64 + 1) * sizeof(*s->found));
+	if (hs_scan(y->db, (const char *)p, (unsigned)n, 0, s->scratch, on_factor, s->found) !=
+	    HS_SUCCESS)
+		return 0;
+	for (i = 0; i < y->n_units; i++)
+		if ((s->bits[i / 64] >> (i % 64) & 1) && part_may_hold(s, &y->units[i]))
+			return 0;
+	return 1;
+#else
+	(void)s;
+	(void)p;
+	(void)n;
+	return 0;
+#endif
+}
+
+/* The scanner to use for p[n], or NULL when no rule can match it. */
 static YR_SCANNER *
 pick(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
 {
@@ -838,7 +1043,7 @@ pick(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
 	size_t i, admitted = 0;
 	int g;
 
-	if (!y->gating)
+	if (!y->on)
 		return s->all;
 	memset(s->bits, 0, y->words * sizeof(*s->bits));
 	for (i = 0; i < y->n_units; i++)
@@ -846,9 +1051,9 @@ pick(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
 			s->bits[i / 64] |= (uint64_t)1 << (i % 64);
 			admitted++;
 		}
-	if (admitted == 0)
+	if (admitted == 0 || prefilter_skips(s, p, n))
 		return NULL;
-	if (admitted == y->n_units || (g = group_of(y, s->bits)) < 0)
+	if (!y->gating || admitted == y->n_units || (g = group_of(y, s->bits)) < 0)
 		return s->all;
 	if (!s->group[g] && !(s->group[g] = scanner_for(s, y->groups[g].rules)))
 		return s->all;

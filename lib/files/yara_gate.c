@@ -17,17 +17,10 @@
 #include <string.h>
 
 #include "yara_gate.h"
+#include "yara_tok.h"
 
 #define MAX_TOKENS (1u << 21)
 #define MAX_DEPTH 32
-
-enum tk { T_IDENT, T_NUM, T_STR, T_RE, T_HEX, T_PUNCT };
-
-struct tok {
-	enum tk kind;
-	const char *s;
-	size_t n;
-};
 
 struct toks {
 	struct tok *v;
@@ -153,15 +146,8 @@ lex(const char *src, size_t n, struct toks *t)
 	return 0;
 }
 
-static int
-is(const struct tok *k, const char *s)
-{
-	return k->n == strlen(s) && !memcmp(k->s, s, k->n);
-}
-
-/* Parses a YARA integer (decimal, 0x hex, 0o octal, KB/MB suffix). */
-static int
-number(const struct tok *k, uint64_t *out)
+int
+yara_number(const struct tok *k, uint64_t *out)
 {
 	uint64_t v = 0, mul = 1;
 	size_t i = 0, n = k->n;
@@ -214,7 +200,8 @@ magic_read(const struct tok *k, size_t n, struct yara_magic *m)
 	uint64_t off;
 	size_t i;
 
-	if (n != 4 || !is(&k[1], "(") || !is(&k[3], ")") || number(&k[2], &off) < 0 || off != 0)
+	if (n != 4 || !is(&k[1], "(") || !is(&k[3], ")") || yara_number(&k[2], &off) < 0 ||
+	    off != 0)
 		return -1;
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (is(&k[0], f[i].name)) {
@@ -305,16 +292,16 @@ atom(const struct tok *k, size_t n, int pe, struct yara_gate *g)
 		a->n_magic = 1;
 		return 0;
 	}
-	if (n == 6 && is(&k[4], "==") && magic_read(k, 4, &m) == 0 && number(&k[5], &v) == 0) {
+	if (n == 6 && is(&k[4], "==") && magic_read(k, 4, &m) == 0 && yara_number(&k[5], &v) == 0) {
 	} else if (n == 6 && is(&k[1], "==") && magic_read(k + 2, 4, &m) == 0 &&
-		   number(&k[0], &v) == 0) {
-	} else if (n == 3 && is(&k[0], "filesize") && number(&k[2], &v) == 0 &&
+		   yara_number(&k[0], &v) == 0) {
+	} else if (n == 3 && is(&k[0], "filesize") && yara_number(&k[2], &v) == 0 &&
 		   (is(&k[1], "<") || is(&k[1], "<="))) {
 		if (is(&k[1], "<") && v == 0)
 			g->n_alt = 0; /* nothing is smaller than 0 bytes */
 		a->max_size = is(&k[1], "<") ? v - (v > 0) : v;
 		return 0;
-	} else if (n == 3 && is(&k[2], "filesize") && number(&k[0], &v) == 0 &&
+	} else if (n == 3 && is(&k[2], "filesize") && yara_number(&k[0], &v) == 0 &&
 		   (is(&k[1], ">") || is(&k[1], ">="))) {
 		if (is(&k[1], ">") && v == 0)
 			g->n_alt = 0;
@@ -659,6 +646,8 @@ split_parts(const char *src, const struct tok *k, size_t n, int pe, struct yara_
 		expr(k + start, i - start, 1, pe, &p->gate);
 		if (!(p->if_false = if_false(k + start, i - start)))
 			return -1;
+		if (yara_need_clauses(k + start, i - start, r, p) < 0)
+			return -1;
 		start = i + 1;
 	}
 	return 0;
@@ -675,7 +664,7 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 
 	while (i < t->n) {
 		struct yara_rule *r;
-		size_t cond = 0, end, first = i, m;
+		size_t cond = 0, strs = 0, end, first = i, m;
 		int pe;
 		if (t->v[i].kind == T_IDENT && is(&t->v[i], "include"))
 			goto out;
@@ -726,6 +715,9 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 			if (!cond && end + 1 < t->n && t->v[end].kind == T_IDENT &&
 			    is(&t->v[end], "condition") && is(&t->v[end + 1], ":"))
 				cond = end + 2;
+			else if (!cond && !strs && end + 1 < t->n && t->v[end].kind == T_IDENT &&
+				 is(&t->v[end], "strings") && is(&t->v[end + 1], ":"))
+				strs = end + 2;
 			else if (is(&t->v[end], "{"))
 				goto out;
 		if (end >= t->n || !cond)
@@ -738,6 +730,9 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 			pe |= ys->imports[m].len == 2 && !memcmp(ys->imports[m].name, "pe", 2);
 		expr(t->v + cond, end - cond, 0, pe, &r->gate);
 		ys->n_rules++; /* counted before its parts, so that freeing finds them */
+		/* Strings this reader cannot follow leave the rule without clauses. */
+		if (strs && strs < cond && yara_need_strings(t->v + strs, cond - 2 - strs, r) < 0)
+			yara_need_free(r);
 		if (cond == end || split_parts(src, t->v + cond, end - cond, pe, r) < 0)
 			goto out;
 		ys->n_rules--;
@@ -795,6 +790,7 @@ yara_source_free(struct yara_source *ys)
 	if (!ys)
 		return;
 	for (i = 0; i < ys->n_rules; i++) {
+		yara_need_free(&ys->rules[i]);
 		for (k = 0; k < ys->rules[i].n_parts; k++)
 			free(ys->rules[i].parts[k].if_false);
 		free(ys->rules[i].parts);

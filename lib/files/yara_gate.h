@@ -40,10 +40,12 @@ struct yara_gate {
 	unsigned n_alt;
 };
 
-#define YARA_IMPORTS 32	     /* imports of one file */
-#define YARA_RULE_REFS 64    /* rules one condition names */
-#define YARA_RULES_MAX 20000 /* rules of one file */
-#define YARA_PARTS_MAX 64    /* disjuncts of one condition kept apart */
+#define YARA_IMPORTS 32	      /* imports of one file */
+#define YARA_RULE_REFS 64     /* rules one condition names */
+#define YARA_RULES_MAX 20000  /* rules of one file */
+#define YARA_PARTS_MAX 64     /* disjuncts of one condition kept apart */
+#define YARA_STRINGS_MAX 4096 /* strings of one rule */
+#define YARA_FACTOR_MIN 3     /* shorter factors are too common to tell */
 
 /* What a condition names: imports and other rules of its source. */
 struct yara_uses {
@@ -52,13 +54,45 @@ struct yara_uses {
 	size_t n_refs;
 };
 
+/* Bytes a file must hold for a string to match: the string itself, or the
+ * longest run of fixed bytes of a hex string. */
+struct yara_factor {
+	uint8_t *bytes;
+	size_t len;
+	int caseless;
+};
+
+/* A string of a rule. Unknown strings (regular expressions, xor and base64
+ * strings, hex strings without three fixed bytes in a row) may be in any
+ * file; a known one is in a file only if one of its factors is (one, or
+ * two for "ascii wide"). */
+struct yara_string {
+	const char *name; /* "$a1", "$" for an anonymous string; in src */
+	size_t name_len;
+	int known;
+	struct yara_factor alt[2];
+	unsigned n_alts;
+};
+
+/* At least n of the rule's strings set[0..n_set) must match, or (when
+ * or_next is set) the next clause must hold instead. */
+struct yara_clause {
+	size_t *set;
+	size_t n_set;
+	size_t n;
+	int or_next;
+};
+
 /* One of the disjuncts a condition is made of: "A and B or C" has two. */
 struct yara_part {
 	size_t start, end; /* its text, src[start..end) */
 	struct yara_gate gate;
 	struct yara_uses uses;
-	char *if_false; /* what stands for it on a file its gate refuses: false,
-			   still naming its strings, which libyara wants used */
+	char *if_false;		     /* what stands for it on a file its gate refuses: false,
+					still naming its strings, which libyara wants used */
+	struct yara_clause *clauses; /* all must hold for it to be true; none
+					known: it may be true on any file */
+	size_t n_clauses;
 };
 
 /* One rule of a source: where its text is, and what its condition needs. */
@@ -72,6 +106,8 @@ struct yara_rule {
 	struct yara_uses uses; /* what the whole condition names */
 	struct yara_part *parts;
 	size_t n_parts;
+	struct yara_string *strings;
+	size_t n_strings;
 };
 
 /* A rule file as far as ward reads it. */
