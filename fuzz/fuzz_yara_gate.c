@@ -4,7 +4,10 @@
  * each bound. Invariants: the counts stay within their arrays, every magic
  * has width 1, 2 or 4 and fits it, an open gate admits everything, and a
  * gate read from the source after a rule that matches every file
- * ("rule zz_open { condition: true }") is open.
+ * ("rule zz_open { condition: true }") is open. Then the rules themselves
+ * (yara_source_read): text ranges inside the source, known strings with
+ * factors of at least YARA_FACTOR_MIN bytes, clauses naming strings of
+ * their rule and asking for no more than they name.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,6 +46,38 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (g.open && !yara_gate_admits(&g, data, size))
 		__builtin_trap();
+	{
+		struct yara_source ys;
+		size_t r, j, c, q;
+		if (yara_source_read((const char *)data, size, &ys) == 0) {
+			for (r = 0; r < ys.n_rules; r++) {
+				const struct yara_rule *ru = &ys.rules[r];
+				if (ru->start > ru->cond_start || ru->cond_start > ru->cond_end ||
+				    ru->cond_end >= ru->end || ru->end > size)
+					__builtin_trap();
+				for (j = 0; j < ru->n_strings; j++)
+					for (q = 0;
+					     ru->strings[j].known && q < ru->strings[j].n_alts; q++)
+						if (ru->strings[j].alt[q].len < YARA_FACTOR_MIN)
+							__builtin_trap();
+				for (j = 0; j < ru->n_parts; j++) {
+					const struct yara_part *p = &ru->parts[j];
+					if (p->start < ru->cond_start || p->end > ru->cond_end ||
+					    !p->if_false)
+						__builtin_trap();
+					for (c = 0; c < p->n_clauses; c++) {
+						if (p->clauses[c].n == 0 ||
+						    p->clauses[c].n > p->clauses[c].n_set)
+							__builtin_trap();
+						for (q = 0; q < p->clauses[c].n_set; q++)
+							if (p->clauses[c].set[q] >= ru->n_strings)
+								__builtin_trap();
+					}
+				}
+			}
+			yara_source_free(&ys);
+		}
+	}
 	/* After a rule that matches every file, nothing can close the gate. */
 	if (!(src = malloc(size + sizeof(OPENER))))
 		return 0;

@@ -444,7 +444,11 @@ free_clauses(struct yara_part *p)
 	p->n_clauses = 0;
 }
 
-/* The clauses of a conjunction k[0..n) into p. */
+static int disjunction(const struct tok *k, size_t n, const struct yara_rule *r,
+		       struct yara_part *p, int depth);
+
+/* The clauses of a conjunction k[0..n) into p; an "or" at the top binds
+ * looser than "and", so such an expression is a disjunction. */
 static int
 conjunction(const struct tok *k, size_t n, const struct yara_rule *r, struct yara_part *p,
 	    int depth)
@@ -452,6 +456,12 @@ conjunction(const struct tok *k, size_t n, const struct yara_rule *r, struct yar
 	size_t i, start = 0;
 	int level = 0;
 
+	for (i = 0; i < n; i++) {
+		level += is(&k[i], "(") - is(&k[i], ")");
+		if (level == 0 && k[i].kind == T_IDENT && is(&k[i], "or"))
+			return depth > 16 ? 0 : disjunction(k, n, r, p, depth + 1);
+	}
+	level = 0;
 	for (i = 0; i <= n; i++) {
 		if (i < n) {
 			level += is(&k[i], "(") - is(&k[i], ")");

@@ -171,6 +171,112 @@ test_pe_undefined(void **state)
 	}
 }
 
+/* The string s of the only rule of src, read. */
+static void
+factor_of(const char *src, size_t s, const char *want, size_t want_len, int caseless, unsigned alt)
+{
+	struct yara_source ys;
+
+	assert_int_equal(yara_source_read(src, strlen(src), &ys), 0);
+	assert_true(ys.n_rules == 1 && s < ys.rules[0].n_strings);
+	if (!want) {
+		if (ys.rules[0].strings[s].known)
+			fail_msg("known: %s", src);
+	} else {
+		const struct yara_factor *f = &ys.rules[0].strings[s].alt[alt];
+		if (!ys.rules[0].strings[s].known || alt >= ys.rules[0].strings[s].n_alts ||
+		    f->len != want_len || memcmp(f->bytes, want, want_len) != 0 ||
+		    f->caseless != caseless)
+			fail_msg("factor %u of %s", alt, src);
+	}
+	yara_source_free(&ys);
+}
+
+static void
+test_string_factors(void **state)
+{
+	struct yara_source ys;
+	const char *src;
+
+	(void)state;
+	factor_of("rule a { strings: $a = \"Lazarus\" condition: $a }", 0, "Lazarus", 7, 0, 0);
+	factor_of("rule a { strings: $a = \"Laz\\x41r\\\"us\" nocase condition: $a }", 0,
+		  "LazAr\"us", 8, 1, 0);
+	factor_of("rule a { strings: $a = \"abc\" ascii wide condition: $a }", 0, "abc", 3, 0, 0);
+	factor_of("rule a { strings: $a = \"abc\" ascii wide condition: $a }", 0, "a\0b\0c\0", 6, 0,
+		  1);
+	factor_of("rule a { strings: $a = \"abc\" wide condition: $a }", 0, "a\0b\0c\0", 6, 0, 0);
+	factor_of("rule a { strings: $a = \"ab\" condition: $a }", 0, NULL, 0, 0, 0);
+	factor_of("rule a { strings: $a = \"abcdef\" xor condition: $a }", 0, NULL, 0, 0, 0);
+	factor_of("rule a { strings: $a = \"abcdef\" base64 condition: $a }", 0, NULL, 0, 0, 0);
+	/* Hex: the longest fixed run outside alternatives. */
+	factor_of("rule a { strings: $h = { 41 42 ?? 43 44 45 [2-3] 46 } condition: $h }", 0, "CDE",
+		  3, 0, 0);
+	factor_of(
+	    "rule a { strings: $h = { 41 ( 42 43 44 45 | 46 ) 4? 47 48 49 4A } condition: $h }", 0,
+	    "GHIJ", 4, 0, 0);
+	factor_of("rule a { strings: $h = { 41 ?2 43 } condition: $h }", 0, NULL, 0, 0, 0);
+	/* Regular expressions: literal runs every match holds. */
+	factor_of("rule a { strings: $r = /Apple[Jj]eus\\.dll/ condition: $r }", 0, "eus.dll", 7, 0,
+		  0);
+	factor_of("rule a { strings: $r = /Trader-?Traitor/ condition: $r }", 0, "Traitor", 7, 0,
+		  0);
+	factor_of("rule a { strings: $r = /xyz*abcd/is condition: $r }", 0, "abcd", 4, 1, 0);
+	factor_of("rule a { strings: $r = /ab+cdef/ condition: $r }", 0, "cdef", 4, 0, 0);
+	factor_of("rule a { strings: $r = /(abc|def)ghij/ condition: $r }", 0, "ghij", 4, 0, 0);
+	factor_of("rule a { strings: $r = /abcd|efgh/ condition: $r }", 0, NULL, 0, 0, 0);
+
+	/* Clauses: what each part needs. */
+	src = "rule a { strings: $a1 = \"one1\" $a2 = \"two2\" $b = \"three\" "
+	      "condition: uint16(0) == 0x5a4d and 2 of ($a*) or ($b and filesize < 10) or "
+	      "#b > 2 or pe_like or any of them and (all of ($a*) or $b) }";
+	assert_int_equal(yara_source_read(src, strlen(src), &ys), 0);
+	assert_int_equal(ys.rules[0].n_parts, 5);
+	assert_int_equal(ys.rules[0].parts[0].n_clauses, 1);
+	assert_int_equal(ys.rules[0].parts[0].clauses[0].n, 2);
+	assert_int_equal(ys.rules[0].parts[0].clauses[0].n_set, 2);
+	assert_int_equal(ys.rules[0].parts[1].n_clauses, 1);
+	assert_int_equal(ys.rules[0].parts[1].clauses[0].set[0], 2);
+	assert_int_equal(ys.rules[0].parts[2].n_clauses, 1);
+	assert_int_equal(ys.rules[0].parts[3].n_clauses, 0); /* a rule name: needs nothing */
+	/* any of them, then (all of ($a*) or $b): a group of two. */
+	assert_int_equal(ys.rules[0].parts[4].n_clauses, 3);
+	assert_int_equal(ys.rules[0].parts[4].clauses[0].n_set, 3);
+	assert_true(ys.rules[0].parts[4].clauses[1].or_next);
+	assert_false(ys.rules[0].parts[4].clauses[2].or_next);
+	yara_source_free(&ys);
+	/* More disjuncts than parts kept apart: one part whose clauses are one
+	 * or-group (a and b or c is (a and b) or c, so nothing alone is needed). */
+	{
+		static char big[8192];
+		size_t n = 0, i;
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "rule a { strings: ");
+		for (i = 0; i < 70; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n, "$s%zu = \"str%04zu\" ", i,
+					      i);
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "condition: $s0 and $s1");
+		for (i = 2; i < 70; i++)
+			n += (size_t)snprintf(big + n, sizeof(big) - n, " or $s%zu", i);
+		snprintf(big + n, sizeof(big) - n, " }");
+		assert_int_equal(yara_source_read(big, strlen(big), &ys), 0);
+		assert_int_equal(ys.rules[0].n_parts, 1);
+		assert_int_equal(ys.rules[0].parts[0].n_clauses, 69);
+		for (i = 0; i + 1 < 69; i++)
+			assert_true(ys.rules[0].parts[0].clauses[i].or_next);
+		assert_false(ys.rules[0].parts[0].clauses[68].or_next);
+		yara_source_free(&ys);
+	}
+	/* Forms that need nothing: none of, counts that may be 0, not. */
+	src = "rule a { strings: $a = \"abcd\" condition: none of them or #a >= 0 or not $a or "
+	      "#a == 0 }";
+	assert_int_equal(yara_source_read(src, strlen(src), &ys), 0);
+	assert_int_equal(ys.rules[0].n_parts, 4);
+	assert_int_equal(ys.rules[0].parts[0].n_clauses + ys.rules[0].parts[1].n_clauses +
+			     ys.rules[0].parts[2].n_clauses + ys.rules[0].parts[3].n_clauses,
+			 0);
+	yara_source_free(&ys);
+}
+
 static void
 test_what_constrains_nothing(void **state)
 {
@@ -289,6 +395,7 @@ main(void)
 	    cmocka_unit_test(test_union_of_rules),
 	    cmocka_unit_test(test_pe_undefined),
 	    cmocka_unit_test(test_what_constrains_nothing),
+	    cmocka_unit_test(test_string_factors),
 	    cmocka_unit_test(test_lexing),
 	    cmocka_unit_test(test_many_rules_stay_bounded),
 	};
