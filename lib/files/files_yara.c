@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yara.h>
 #ifdef WARD_HAVE_HYPERSCAN
@@ -40,6 +41,7 @@
 #define MAX_RULE_FILES 100000
 #define MAX_RULE_SOURCE (16u << 20) /* larger rule files are not gated */
 #define MAX_GROUPS 64
+#define CACHE_MAX_AGE (30 * 24 * 3600) /* seconds */
 
 struct flist {
 	char **v;
@@ -524,6 +526,37 @@ read_sources(struct ward_yara *y)
 	return prefilter_build(y);
 }
 
+/*
+ * Removes compiled rules nobody used for CACHE_MAX_AGE: every rule change
+ * leaves a whole set and its subsets behind. Loading a cache file touches
+ * it, so the age is the time since last use; a set idle that long is just
+ * compiled again.
+ */
+static void
+cache_prune(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[4400];
+		struct stat st;
+		size_t n = strlen(e->d_name);
+		if (strncmp(e->d_name, "yara-", 5) != 0 || n < 10 ||
+		    strcmp(e->d_name + n - 5, ".yarc") != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path))
+			continue;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    now - st.st_mtime > CACHE_MAX_AGE)
+			unlink(path);
+	}
+	closedir(d);
+}
+
 int
 ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, void *ctx,
 	       struct ward_yara **out)
@@ -549,9 +582,10 @@ ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, 
 	if (cache_dir &&
 	    cache_path(&y->files, cache_dir, y->cache_base, sizeof(y->cache_base)) == 0) {
 		snprintf(cpath, sizeof(cpath), "%s.yarc", y->cache_base);
-		if (yr_rules_load(cpath, &y->rules) == ERROR_SUCCESS)
+		if (yr_rules_load(cpath, &y->rules) == ERROR_SUCCESS) {
 			y->from_cache = 1;
-		else
+			utimensat(AT_FDCWD, cpath, NULL, 0);
+		} else
 			y->rules = NULL;
 	} else {
 		y->cache_base[0] = '\0';
@@ -562,6 +596,7 @@ ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, 
 		if (y->cache_base[0]) {
 			mkdirs(cache_dir);
 			cache_save(y->rules, cpath);
+			cache_prune(cache_dir);
 		}
 	}
 	rc = read_sources(y);
@@ -935,6 +970,8 @@ group_of(struct ward_yara *y, const uint64_t *bits)
 				 y->cache_base, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
 			if (yr_rules_load(path, &g->rules) != ERROR_SUCCESS)
 				g->rules = NULL;
+			else
+				utimensat(AT_FDCWD, path, NULL, 0);
 		}
 		if (!g->rules) {
 			/* The whole set compiled, so a subset does too; should one

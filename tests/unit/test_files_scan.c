@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -285,6 +287,26 @@ test_yara_match_and_cache(void **state)
 	assert_int_equal(ward_yara_from_cache(y), 1);
 	assert_int_equal(ward_yara_rule_count(y), 1);
 	ward_yara_free(y);
+	/* A rule change compiles anew and prunes cache files unused for 30
+	 * days, not the recent ones. */
+	{
+		char old_f[600], new_f[600];
+		struct timespec ts[2] = {{0, 0}, {0, 0}};
+		snprintf(old_f, sizeof(old_f), "%s/yara-0123456789abcdef.yarc", cache);
+		snprintf(new_f, sizeof(new_f), "%s/yara-fedcba9876543210.yarc", cache);
+		put("cache/yara-0123456789abcdef.yarc", "old");
+		put("cache/yara-fedcba9876543210.yarc", "recent");
+		ts[0].tv_sec = ts[1].tv_sec = time(NULL) - 40 * 24 * 3600;
+		assert_int_equal(utimensat(AT_FDCWD, old_f, ts, 0), 0);
+		put("rules/ghost2.yar", "rule Ghost2 { condition: false }\n");
+		y = NULL;
+		assert_int_equal(ward_yara_load(path, cache, on_yara_error, &e, &y), 0);
+		assert_int_equal(ward_yara_from_cache(y), 0);
+		assert_int_equal(ward_yara_rule_count(y), 2);
+		ward_yara_free(y);
+		assert_int_equal(access(old_f, F_OK), -1);
+		assert_int_equal(access(new_f, F_OK), 0);
+	}
 }
 
 struct seen {
