@@ -7,6 +7,7 @@
  * as YARA binds them: 'or' loosest, then 'and', then 'not' and the
  * comparisons. A conjunct is used only when it is one of
  *     uint8/16/32[be](0) == N      N == uint16(0) ...    pe.is_pe
+ *     a field of pe, dotnet, elf or macho (undefined without their header)
  *     filesize < N[KB|MB]          filesize <= N         N > filesize ...
  *     ( a disjunction or conjunction of these )
  * and anything else constrains nothing. Private rules never report, so they
@@ -212,41 +213,88 @@ magic_read(const struct tok *k, size_t n, struct yara_magic *m)
 	return -1;
 }
 
-/* k[0..3) is pe.FIELD for a field the pe module leaves undefined on a file
- * that does not start with MZ: anything but is_pe and the constants
- * (MACHINE_I386, DLL...: no lower-case letter). */
-static int
-pe_field(const struct tok *k, size_t n)
-{
-	size_t i;
+/*
+ * Modules whose fields stay undefined on a file without their header
+ * (checked against libyara on a text file): all but the constants (no
+ * lower-case letter: MACHINE_I386, ET_EXEC...) and pe.is_pe, which is 0.
+ * Their bit in the mask of imported modules follows this order.
+ */
+static const struct {
+	const char *name;
+	unsigned n_magic;
+	struct yara_magic magic[YARA_GATE_MAGICS];
+} modules[] = {
+    {"pe", 1, {{2, 0, 0x5a4d}}},
+    {"dotnet", 1, {{2, 0, 0x5a4d}}},
+    {"elf", 1, {{4, 0, 0x464c457f}}},
+    /* Mach-O, 32 and 64 bit in both byte orders, and fat binaries. */
+    {"macho",
+     8,
+     {{4, 0, 0xfeedface},
+      {4, 0, 0xcefaedfe},
+      {4, 0, 0xfeedfacf},
+      {4, 0, 0xcffaedfe},
+      {4, 0, 0xcafebabe},
+      {4, 0, 0xbebafeca},
+      {4, 0, 0xcafebabf},
+      {4, 0, 0xbfbafeca}}},
+};
+#define N_MODULES (sizeof(modules) / sizeof(modules[0]))
 
-	if (n < 3 || !is(&k[0], "pe") || !is(&k[1], ".") || k[2].kind != T_IDENT ||
-	    is(&k[2], "is_pe"))
+/* The mask of the known modules among the imports. */
+static unsigned
+module_mask(const struct yara_source *ys)
+{
+	unsigned mask = 0;
+	size_t i, m;
+
+	for (i = 0; i < ys->n_imports; i++)
+		for (m = 0; m < N_MODULES; m++)
+			if (ys->imports[i].len == strlen(modules[m].name) &&
+			    !memcmp(ys->imports[i].name, modules[m].name, ys->imports[i].len))
+				mask |= 1u << m;
+	return mask;
+}
+
+/* k[0..3) is MODULE.FIELD for a field an imported module leaves undefined
+ * without its header: returns the module's index + 1, or 0. */
+static int
+module_field(const struct tok *k, size_t n, unsigned mods)
+{
+	size_t i, m;
+
+	if (n < 3 || !is(&k[1], ".") || k[2].kind != T_IDENT || k[0].kind != T_IDENT)
+		return 0;
+	for (m = 0; m < N_MODULES; m++)
+		if (mods >> m & 1 && is(&k[0], modules[m].name))
+			break;
+	if (m == N_MODULES || (m == 0 && is(&k[2], "is_pe")))
 		return 0;
 	for (i = 0; i < k[2].n; i++)
 		if (k[2].s[i] >= 'a' && k[2].s[i] <= 'z')
-			return 1;
+			return (int)m + 1;
 	return 0;
 }
 
 /*
- * 1 when k[0..n) is false on every file without the MZ header, because a
- * value the pe module leaves undefined there makes it undefined. Checked
- * against libyara: undefined passes through comparisons, arithmetic,
- * function calls, 'not', 'at' and 'in', but 'and', 'or' and the
- * quantifiers ('for none ... : (undefined)' is true) stop it, so those
- * expressions do not count; except the range or array of a 'for', which
- * makes the whole loop false whatever its body.
+ * The module (index + 1) whose header k[0..n) needs: it is false on every
+ * file without that header, because a value the module leaves undefined
+ * there makes it undefined; 0 when there is none. Checked against
+ * libyara: undefined passes through comparisons, arithmetic, function
+ * calls, 'not', 'at' and 'in', but 'and', 'or' and the quantifiers ('for
+ * none ... : (undefined)' is true) stop it, so those expressions do not
+ * count; except the range or array of a 'for', which makes the whole loop
+ * false whatever its body.
  */
 static int
-pe_undefined(const struct tok *k, size_t n, int pe)
+module_undefined(const struct tok *k, size_t n, unsigned mods)
 {
 	static const char *const stops[] = {"and", "or",   "for",     "of",   "them", "any",
 					    "all", "none", "defined", "with", NULL};
 	size_t i, j, end;
 	int found = 0;
 
-	if (!pe || n == 0)
+	if (!mods || n == 0)
 		return 0;
 	/* for any|all|none i in ( RANGE ) : ( ... )  or  in pe.ARRAY : ( ... ) */
 	if (n > 6 && is(&k[0], "for") &&
@@ -261,35 +309,41 @@ pe_undefined(const struct tok *k, size_t n, int pe)
 			}
 			if (end >= n || end + 1 >= n || !is(&k[end + 1], ":"))
 				return 0;
-			return pe_undefined(k + 5, end - 5, pe);
+			return module_undefined(k + 5, end - 5, mods);
 		}
-		return pe_field(k + 4, n - 4) && n > 7 && is(&k[7], ":");
+		return n > 7 && is(&k[7], ":") ? module_field(k + 4, n - 4, mods) : 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (k[i].kind == T_IDENT)
 			for (j = 0; stops[j]; j++)
 				if (is(&k[i], stops[j]))
 					return 0;
-		found |= pe_field(k + i, n - i);
+		if (!found)
+			found = module_field(k + i, n - i, mods);
 	}
 	return found;
 }
 
 /* The gate of one atom k[0..n): a magic test, pe.is_pe, a filesize bound. */
 static int
-atom(const struct tok *k, size_t n, int pe, struct yara_gate *g)
+atom(const struct tok *k, size_t n, unsigned mods, struct yara_gate *g)
 {
 	struct yara_gate_alt *a = &g->alt[0];
 	struct yara_magic m;
 	uint64_t v;
+	int mod;
 
 	memset(g, 0, sizeof(*g));
 	g->n_alt = 1;
 	a->max_size = UINT64_MAX;
-	if ((n == 3 && is(&k[0], "pe") && is(&k[1], ".") && is(&k[2], "is_pe")) ||
-	    pe_undefined(k, n, pe)) {
+	if (n == 3 && mods & 1 && is(&k[0], "pe") && is(&k[1], ".") && is(&k[2], "is_pe")) {
 		a->magic[0] = (struct yara_magic){2, 0, 0x5a4d};
 		a->n_magic = 1;
+		return 0;
+	}
+	if ((mod = module_undefined(k, n, mods)) > 0) {
+		memcpy(a->magic, modules[mod - 1].magic, sizeof(a->magic));
+		a->n_magic = modules[mod - 1].n_magic;
 		return 0;
 	}
 	if (n == 6 && is(&k[4], "==") && magic_read(k, 4, &m) == 0 && yara_number(&k[5], &v) == 0) {
@@ -425,7 +479,7 @@ gate_join_magics(struct yara_gate *g)
 
 /* The gate of the expression k[0..n), by YARA's binding. */
 static void
-expr(const struct tok *k, size_t n, int depth, int pe, struct yara_gate *g)
+expr(const struct tok *k, size_t n, int depth, unsigned mods, struct yara_gate *g)
 {
 	size_t i, start = 0;
 	int level = 0, has_or = 0, has_and = 0;
@@ -466,7 +520,7 @@ expr(const struct tok *k, size_t n, int depth, int pe, struct yara_gate *g)
 				if (level != 0 || k[i].kind != T_IDENT || !is(&k[i], sep))
 					continue;
 			}
-			expr(k + start, i - start, depth + 1, pe, &part);
+			expr(k + start, i - start, depth + 1, mods, &part);
 			if (first)
 				*g = part;
 			else if (has_or)
@@ -492,11 +546,11 @@ expr(const struct tok *k, size_t n, int depth, int pe, struct yara_gate *g)
 				break;
 		}
 		if (i == n - 1) {
-			expr(k + 1, n - 2, depth + 1, pe, g);
+			expr(k + 1, n - 2, depth + 1, mods, g);
 			return;
 		}
 	}
-	atom(k, n, pe, g);
+	atom(k, n, mods, g);
 }
 
 static int
@@ -616,7 +670,7 @@ if_false(const struct tok *k, size_t n)
 
 /* Splits the condition k[0..n) at its top-level or's into r's parts. */
 static int
-split_parts(const char *src, const struct tok *k, size_t n, int pe, struct yara_rule *r)
+split_parts(const char *src, const struct tok *k, size_t n, unsigned mods, struct yara_rule *r)
 {
 	size_t i, start = 0, count = 1;
 	int level = 0;
@@ -643,7 +697,7 @@ split_parts(const char *src, const struct tok *k, size_t n, int pe, struct yara_
 		p = &r->parts[r->n_parts++];
 		p->start = (size_t)(k[start].s - src);
 		p->end = (size_t)(k[i - 1].s - src) + k[i - 1].n;
-		expr(k + start, i - start, 1, pe, &p->gate);
+		expr(k + start, i - start, 1, mods, &p->gate);
 		if (!(p->if_false = if_false(k + start, i - start)))
 			return -1;
 		if (yara_need_clauses(k + start, i - start, r, p) < 0)
@@ -664,8 +718,8 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 
 	while (i < t->n) {
 		struct yara_rule *r;
-		size_t cond = 0, strs = 0, end, first = i, m;
-		int pe;
+		size_t cond = 0, strs = 0, end, first = i;
+		unsigned mods;
 		if (t->v[i].kind == T_IDENT && is(&t->v[i], "include"))
 			goto out;
 		if (t->v[i].kind == T_IDENT && is(&t->v[i], "import")) {
@@ -726,14 +780,13 @@ rules(const char *src, const struct toks *t, struct yara_source *ys)
 		r->end = (size_t)(t->v[end].s - src) + 1;
 		r->cond_start = (size_t)(t->v[cond].s - src);
 		r->cond_end = (size_t)(t->v[end].s - src);
-		for (m = 0, pe = 0; m < ys->n_imports; m++)
-			pe |= ys->imports[m].len == 2 && !memcmp(ys->imports[m].name, "pe", 2);
-		expr(t->v + cond, end - cond, 0, pe, &r->gate);
+		mods = module_mask(ys);
+		expr(t->v + cond, end - cond, 0, mods, &r->gate);
 		ys->n_rules++; /* counted before its parts, so that freeing finds them */
 		/* Strings this reader cannot follow leave the rule without clauses. */
 		if (strs && strs < cond && yara_need_strings(t->v + strs, cond - 2 - strs, r) < 0)
 			yara_need_free(r);
-		if (cond == end || split_parts(src, t->v + cond, end - cond, pe, r) < 0)
+		if (cond == end || split_parts(src, t->v + cond, end - cond, mods, r) < 0)
 			goto out;
 		ys->n_rules--;
 		cond_at[ys->n_rules] = cond;

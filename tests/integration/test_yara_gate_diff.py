@@ -84,6 +84,13 @@ rule None_with_pe_body {
 rule Is_pe_zero { strings: $a = "ISPE_MARK" condition: pe.is_pe == 0 and $a }
 rule Constant_only { strings: $a = "CONST_MARK" condition: pe.MACHINE_I386 == 0x14c and $a }
 ''',
+    "modules.yar": r'''
+import "elf"
+import "macho"
+rule ELF_field { strings: $a = "MODS_MARK" condition: $a and elf.type != 12345 }
+rule MachO_field { strings: $a = "MODS_MARK" condition: $a and not (macho.filetype == 77) }
+rule ELF_constant { strings: $a = "MODS_MARK" condition: $a and elf.ET_EXEC == 2 }
+''',
     "mixed.yar": r'''
 /* rule Fake { condition: true } */
 rule ELF_or_text : tagged {
@@ -163,7 +170,7 @@ HEADS = {
 }
 MARKS = [b"LAZ_MARK", b"BLUE_MARK", b"MAC_MARK", b"ELF_MARK", b"E\0L\0F\0_\0M\0A\0R\0K\0",
          b"TINY", b"TRADER_MARK", b"PRIV_MARK", b"NOTPE_MARK", b"MIX_MARK MIX_ABCD",
-         b"LOOP_MARK EXP_MARK EP_MARK SEC_MARK", b"NONE_MARK ISPE_MARK CONST_MARK", b""]
+         b"LOOP_MARK EXP_MARK EP_MARK SEC_MARK", b"NONE_MARK ISPE_MARK CONST_MARK", b"MODS_MARK", b""]
 SIZES = [40, 999, 1500, 2047, 2048, 3999, 4000, 4096, 9000]
 
 
@@ -257,7 +264,7 @@ def main():
         env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "cache"))
         want = yara_matches(tree, rules)
         all_rules = {r for s in want.values() for r in s}
-        check(len(all_rules) == 16, "every reporting rule matches some file under yara: %s"
+        check(len(all_rules) == 19, "every reporting rule matches some file under yara: %s"
               % sorted(all_rules))
         check(len(want) > 40 and len(want) < nfiles,
               "yara flags %d of %d files (some, not all)" % (len(want), nfiles))

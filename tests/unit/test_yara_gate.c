@@ -159,6 +159,25 @@ test_pe_undefined(void **state)
 		if (g.open || !admits(&g, MZ, 100) || admits(&g, ELF, 100) || admits(&g, TEXT, 10))
 			fail_msg("not gated on MZ: %s", gated[i]);
 	}
+	/* elf, macho and dotnet fields need their headers too. */
+	{
+		struct yara_gate g = read_src("import \"elf\" rule a { condition: "
+					      "elf.number_of_sections > 3 }");
+		assert_false(g.open);
+		assert_true(admits(&g, ELF, 100));
+		assert_false(admits(&g, MZ, 100) || admits(&g, MACHO64, 100));
+		g = read_src("import \"macho\" rule a { condition: not (macho.ncmds > 1) }");
+		assert_true(admits(&g, MACHO64, 100));
+		assert_false(admits(&g, ELF, 100) || admits(&g, TEXT, 100));
+		g = read_src(
+		    "import \"dotnet\" rule a { condition: dotnet.number_of_streams > 1 }");
+		assert_true(admits(&g, MZ, 100));
+		assert_false(admits(&g, ELF, 100));
+		g = read_src("import \"elf\" rule a { condition: elf.ET_EXEC == 2 }");
+		assert_true(g.open);
+		g = read_src("rule a { condition: elf.type == 2 }"); /* elf not imported */
+		assert_true(g.open);
+	}
 	for (i = 0; i < sizeof(open_srcs) / sizeof(open_srcs[0]); i++) {
 		char src[1024];
 		struct yara_gate g;
