@@ -15,7 +15,8 @@
  * first need (and cached like the whole set), so that PE rules never run,
  * nor load the pe module, on an ELF library. A rule's result depends on
  * nothing else, so a subset reports exactly what the whole set would for
- * the files it is used on.
+ * the files it is used on (yara_subset.c). Before libyara, the prefilter
+ * (yara_prefilter.c) skips files lacking the bytes the rules need.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,90 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <yara.h>
-#ifdef WARD_HAVE_HYPERSCAN
-#include <hs/hs.h>
-#endif
 
 #include "ward/error.h"
 #include "ward/files.h"
 #include "files_internal.h"
 #include "yara_gate.h"
-
-#define MAX_RULE_FILES 100000
-#define MAX_RULE_SOURCE (16u << 20) /* larger rule files are not gated */
-#define MAX_GROUPS 64
-#define CACHE_MAX_AGE (30 * 24 * 3600) /* seconds */
-
-struct flist {
-	char **v;
-	size_t n, cap;
-};
-
-/* The rules admitting one set of files, compiled together. */
-struct group {
-	uint64_t *bits; /* which units */
-	YR_RULES *rules;
-};
-
-/* A rule file's text and what ward read of it. */
-struct source {
-	char *text;
-	struct yara_source ys;
-	int parsed;
-	size_t first_unit, n_units;
-};
-
-/* What a file is admitted to: one part of a rule's condition, or a rule
- * file ward did not read. */
-struct unit {
-	const struct yara_gate *gate; /* NULL: the whole file, every file admitted */
-	const struct yara_part *part; /* NULL with it */
-	size_t strf;		      /* its rule's first string in strf[] */
-	int has_strf;
-};
-
-/* What the prefilter knows of one string: factor ids first..first+n. */
-struct string_factors {
-	size_t first;
-	unsigned n;
-	int known;
-};
-
-struct ward_yara {
-	YR_RULES *rules; /* every rule file */
-	int from_cache;
-	struct flist files;
-	struct source *srcs; /* one per rule file */
-	struct unit *units;
-	size_t n_units;
-	int gating;		     /* 1: some gate is not open */
-	int on;			     /* gating and prefilter allowed ([files] yara_gating) */
-	struct string_factors *strf; /* every string of every rule read */
-	size_t n_strf, n_factors;
-#ifdef WARD_HAVE_HYPERSCAN
-	hs_database_t *db; /* every known string's factors */
-#endif
-	size_t words;	       /* uint64_t words in a set of units */
-	char cache_base[4200]; /* "" without a cache */
-	pthread_mutex_t mu;    /* guards groups */
-	struct group groups[MAX_GROUPS];
-	unsigned n_groups;
-};
-
-struct ward_yara_scanner {
-	struct ward_yara *y;
-	YR_SCANNER *all;
-	YR_SCANNER *group[MAX_GROUPS];
-	int timeout;
-	uint64_t *bits;
-	uint64_t *found; /* factors found in the file */
-	const char *path;
-#ifdef WARD_HAVE_HYPERSCAN
-	hs_scratch_t *scratch;
-#endif
-	ward_yara_match_fn fn;
-	void *ctx;
-};
+#include "yara_internal.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_rc;
@@ -275,16 +198,10 @@ cache_path(const struct flist *l, const char *dir, char *out, size_t size)
 	return 0;
 }
 
-struct cb_ctx {
-	ward_yara_error_fn fn;
-	void *ctx;
-	int errors;
-};
-
 static void
 compile_cb(int level, const char *file, int line, const YR_RULE *rule, const char *msg, void *user)
 {
-	struct cb_ctx *c = user;
+	struct yara_cb *c = user;
 
 	(void)rule;
 	if (level == YARA_ERROR_LEVEL_ERROR)
@@ -311,16 +228,16 @@ mkdirs(const char *dir)
 	mkdir(tmp, 0700);
 }
 
-static const char *
-base_name(const char *path)
+const char *
+yara_base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
 	return s ? s + 1 : path;
 }
 
-static YR_COMPILER *
-compiler_new(struct cb_ctx *cb)
+YR_COMPILER *
+yara_compiler_new(struct yara_cb *cb)
 {
 	YR_COMPILER *comp = NULL;
 
@@ -337,13 +254,13 @@ compiler_new(struct cb_ctx *cb)
 
 /* Compiles every rule file of l. */
 static int
-compile(const struct flist *l, struct cb_ctx *cb, YR_RULES **out)
+compile(const struct flist *l, struct yara_cb *cb, YR_RULES **out)
 {
 	YR_COMPILER *comp;
 	size_t i;
 	int rc = 0;
 
-	if (!(comp = compiler_new(cb)))
+	if (!(comp = yara_compiler_new(cb)))
 		return WARD_ELIB;
 	for (i = 0; i < l->n; i++) {
 		FILE *fp;
@@ -353,7 +270,7 @@ compile(const struct flist *l, struct cb_ctx *cb, YR_RULES **out)
 			rc = WARD_ENOTFOUND;
 			goto out;
 		}
-		yr_compiler_add_file(comp, fp, base_name(l->v[i]), l->v[i]);
+		yr_compiler_add_file(comp, fp, yara_base_name(l->v[i]), l->v[i]);
 		fclose(fp);
 		/* libyara cannot go on once a file failed. */
 		if (cb->errors) {
@@ -369,8 +286,8 @@ out:
 }
 
 /* Saves rules as path, atomically. */
-static void
-cache_save(YR_RULES *rules, const char *path)
+void
+yara_cache_save(YR_RULES *rules, const char *path)
 {
 	char tmp[4400];
 
@@ -378,83 +295,6 @@ cache_save(YR_RULES *rules, const char *path)
 		return;
 	if (yr_rules_save(rules, tmp) != ERROR_SUCCESS || rename(tmp, path) != 0)
 		unlink(tmp);
-}
-
-/*
- * The prefilter: one Hyperscan database of the factors of every known
- * string (yara_need.c). A file whose admitted rule parts each miss a clause
- * in it cannot match and skips libyara. Without Hyperscan, or when the
- * database does not compile, every admitted file goes to libyara.
- */
-static int
-prefilter_build(struct ward_yara *y)
-{
-	size_t i, k, j, ns = 0, nf = 0, u;
-
-	for (i = 0; i < y->files.n; i++)
-		for (k = 0; y->srcs[i].parsed && k < y->srcs[i].ys.n_rules; k++)
-			ns += y->srcs[i].ys.rules[k].n_strings;
-	if (ns == 0)
-		return 0;
-	if (!(y->strf = calloc(ns, sizeof(*y->strf))))
-		return WARD_ENOMEM;
-	y->n_strf = ns;
-	ns = 0;
-	for (i = 0; i < y->files.n; i++) {
-		const struct source *sr = &y->srcs[i];
-		u = sr->first_unit;
-		for (k = 0; sr->parsed && k < sr->ys.n_rules; k++) {
-			const struct yara_rule *r = &sr->ys.rules[k];
-			for (j = 0; !r->is_private && j < r->n_parts; j++, u++) {
-				y->units[u].strf = ns;
-				y->units[u].has_strf = 1;
-			}
-			for (j = 0; j < r->n_strings; j++, ns++) {
-				y->strf[ns].first = nf;
-				y->strf[ns].n = r->strings[j].known ? r->strings[j].n_alts : 0;
-				y->strf[ns].known = r->strings[j].known;
-				nf += y->strf[ns].n;
-			}
-		}
-	}
-	y->n_factors = nf;
-#ifdef WARD_HAVE_HYPERSCAN
-	if (nf > 0 && nf < UINT32_MAX) {
-		const char **expr = calloc(nf, sizeof(*expr));
-		unsigned *flags = calloc(nf, sizeof(*flags)), *ids = calloc(nf, sizeof(*ids));
-		size_t *lens = calloc(nf, sizeof(*lens)), f = 0, q;
-		hs_compile_error_t *err = NULL;
-		if (expr && flags && ids && lens) {
-			for (i = 0; i < y->files.n; i++) {
-				const struct source *sr = &y->srcs[i];
-				for (k = 0; sr->parsed && k < sr->ys.n_rules; k++)
-					for (j = 0; j < sr->ys.rules[k].n_strings; j++) {
-						const struct yara_string *st =
-						    &sr->ys.rules[k].strings[j];
-						for (q = 0; st->known && q < st->n_alts; q++, f++) {
-							expr[f] = (const char *)st->alt[q].bytes;
-							lens[f] = st->alt[q].len;
-							ids[f] = (unsigned)f;
-							flags[f] =
-							    HS_FLAG_SINGLEMATCH |
-							    (st->alt[q].caseless ? HS_FLAG_CASELESS
-										 : 0);
-						}
-					}
-			}
-			if (hs_compile_lit_multi(expr, flags, ids, lens, (unsigned)nf,
-						 HS_MODE_BLOCK, NULL, &y->db, &err) != HS_SUCCESS) {
-				y->db = NULL;
-				hs_free_compile_error(err);
-			}
-		}
-		free(expr);
-		free(flags);
-		free(ids);
-		free(lens);
-	}
-#endif
-	return 0;
 }
 
 /* Reads each rule file's rules and gates; a file that cannot be read or
@@ -518,12 +358,12 @@ read_sources(struct ward_yara *y)
 	/* Rule files sharing a namespace may name each other's rules. */
 	for (i = 0; i < y->files.n && y->gating; i++)
 		for (k = i + 1; k < y->files.n; k++)
-			if (!strcmp(base_name(y->files.v[i]), base_name(y->files.v[k]))) {
+			if (!strcmp(yara_base_name(y->files.v[i]), yara_base_name(y->files.v[k]))) {
 				y->gating = 0;
 				y->on = 0;
 				break;
 			}
-	return prefilter_build(y);
+	return yara_prefilter_build(y);
 }
 
 /*
@@ -561,7 +401,7 @@ int
 ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, void *ctx,
 	       struct ward_yara **out)
 {
-	struct cb_ctx cb = {fn, ctx, 0};
+	struct yara_cb cb = {fn, ctx, 0};
 	struct ward_yara *y = NULL;
 	char cpath[4300];
 	int rc;
@@ -595,7 +435,7 @@ ward_yara_load(const char *paths, const char *cache_dir, ward_yara_error_fn fn, 
 			goto out;
 		if (y->cache_base[0]) {
 			mkdirs(cache_dir);
-			cache_save(y->rules, cpath);
+			yara_cache_save(y->rules, cpath);
 			cache_prune(cache_dir);
 		}
 	}
@@ -629,11 +469,7 @@ ward_yara_free(struct ward_yara *y)
 	}
 	free(y->srcs);
 	free(y->units);
-	free(y->strf);
-#ifdef WARD_HAVE_HYPERSCAN
-	if (y->db)
-		hs_free_database(y->db);
-#endif
+	yara_prefilter_free(y);
 	flist_free(&y->files);
 	pthread_mutex_destroy(&y->mu);
 	free(y);
@@ -719,18 +555,13 @@ ward_yara_scanner_new(struct ward_yara *y, int timeout)
 		return NULL;
 	s->y = y;
 	s->timeout = timeout;
-	if (!(s->bits = calloc(y->words, sizeof(*s->bits))) ||
-	    !(s->found = calloc(y->n_factors / 64 + 1, sizeof(*s->found))) ||
+	if (!(s->bits = calloc(y->words, sizeof(*s->bits))) || yara_prefilter_scanner_init(s) < 0 ||
 	    !(s->all = scanner_for(s, y->rules))) {
+		yara_prefilter_scanner_free(s);
 		free(s->bits);
-		free(s->found);
 		free(s);
 		return NULL;
 	}
-#ifdef WARD_HAVE_HYPERSCAN
-	if (y->db && hs_alloc_scratch(y->db, &s->scratch) != HS_SUCCESS)
-		s->scratch = NULL;
-#endif
 	return s;
 }
 
@@ -745,12 +576,8 @@ ward_yara_scanner_free(struct ward_yara_scanner *s)
 		if (s->group[i])
 			yr_scanner_destroy(s->group[i]);
 	yr_scanner_destroy(s->all);
-#ifdef WARD_HAVE_HYPERSCAN
-	if (s->scratch)
-		hs_free_scratch(s->scratch);
-#endif
+	yara_prefilter_scanner_free(s);
 	free(s->bits);
-	free(s->found);
 	free(s);
 }
 
@@ -758,318 +585,6 @@ void
 files_yara_set_name(struct ward_yara_scanner *s, const char *path)
 {
 	s->path = path;
-}
-
-static int
-has_bit(const uint64_t *bits, size_t i)
-{
-	return (int)(bits[i / 64] >> (i % 64) & 1);
-}
-
-/* Appends p[n] to the buffer *b of *len bytes (capacity *cap). */
-static int
-append(char **b, size_t *len, size_t *cap, const char *p, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		size_t c = (*len + n + 1) * 2;
-		char *q = realloc(*b, c);
-		if (!q)
-			return -1;
-		*b = q;
-		*cap = c;
-	}
-	memcpy(*b + *len, p, n);
-	*len += n;
-	(*b)[*len] = '\0';
-	return 0;
-}
-
-/* Appends rule r as the file in bits sees it: the parts it admits as they
- * are, the others as false (they are false on that file). */
-static int
-append_rule(char **b, size_t *len, size_t *cap, const char *text, const struct yara_rule *r,
-	    const char *admitted)
-{
-	size_t k;
-	int all = 1;
-
-	for (k = 0; k < r->n_parts; k++)
-		all &= admitted[k];
-	if (all)
-		return append(b, len, cap, text + r->start, r->end - r->start);
-	if (append(b, len, cap, text + r->start, r->cond_start - r->start) < 0)
-		return -1;
-	for (k = 0; k < r->n_parts; k++) {
-		const struct yara_part *p = &r->parts[k];
-		if ((k && append(b, len, cap, " or ", 4) < 0) || append(b, len, cap, "(", 1) < 0 ||
-		    (admitted[k] ? append(b, len, cap, text + p->start, p->end - p->start)
-				 : append(b, len, cap, p->if_false, strlen(p->if_false))) < 0 ||
-		    append(b, len, cap, "\n)", 2) < 0)
-			return -1;
-	}
-	return append(b, len, cap, "\n", 1) < 0 ||
-		       append(b, len, cap, text + r->cond_end, r->end - r->cond_end) < 0
-		   ? -1
-		   : 0;
-}
-
-/*
- * The source that runs the admitted parts of one rule file's rules: those
- * rules (their other parts false), its global rules, every rule they name
- * (in the file's order, as YARA wants a rule defined before it is named),
- * and only the imports the kept text uses.
- */
-static char *
-subset_source(const struct source *sr, const uint64_t *bits)
-{
-	const struct yara_source *ys = &sr->ys;
-	size_t nr = ys->n_rules ? ys->n_rules : 1, i, k, n = 0, len = 0, cap = 0;
-	size_t u = sr->first_unit, *todo = malloc(nr * sizeof(*todo)), *first = NULL;
-	char *keep = calloc(nr, 1), *adm = NULL, *b = NULL;
-	uint32_t modules = 0;
-
-	first = malloc(nr * sizeof(*first));
-	for (i = 0, k = 0; i < ys->n_rules; i++)
-		k += ys->rules[i].n_parts;
-	adm = calloc(k ? k : 1, 1);
-	if (!keep || !todo || !first || !adm)
-		goto fail;
-	for (i = 0, k = 0; i < ys->n_rules; i++) {
-		const struct yara_rule *r = &ys->rules[i];
-		size_t j;
-		int any = 0;
-		first[i] = k;
-		for (j = 0; j < r->n_parts; j++, k++) {
-			/* Private rules run whole when named. */
-			adm[k] = r->is_private ? 1 : (char)has_bit(bits, u++);
-			any |= !r->is_private && adm[k];
-		}
-		if (any || r->is_global) {
-			keep[i] = 1;
-			todo[n++] = i;
-		}
-	}
-	while (n > 0) {
-		size_t ri = todo[--n], j;
-		const struct yara_rule *r = &ys->rules[ri];
-		for (j = 0; j < r->n_parts; j++) {
-			const struct yara_uses *us = &r->parts[j].uses;
-			size_t q;
-			if (!adm[first[ri] + j])
-				continue;
-			modules |= us->modules;
-			for (q = 0; q < us->n_refs; q++)
-				if (!keep[us->refs[q]]) {
-					keep[us->refs[q]] = 1;
-					todo[n++] = us->refs[q];
-				}
-		}
-	}
-	for (i = 0; i < ys->n_imports; i++)
-		if (modules >> i & 1 &&
-		    (append(&b, &len, &cap, "import \"", 8) < 0 ||
-		     append(&b, &len, &cap, ys->imports[i].name, ys->imports[i].len) < 0 ||
-		     append(&b, &len, &cap, "\"\n", 2) < 0))
-			goto fail;
-	for (i = 0; i < ys->n_rules; i++)
-		if (keep[i] &&
-		    (append_rule(&b, &len, &cap, sr->text, &ys->rules[i], adm + first[i]) < 0 ||
-		     append(&b, &len, &cap, "\n", 1) < 0))
-			goto fail;
-	if (!b && append(&b, &len, &cap, "", 0) < 0)
-		goto fail;
-	free(keep);
-	free(todo);
-	free(first);
-	free(adm);
-	return b;
-fail:
-	free(keep);
-	free(todo);
-	free(first);
-	free(adm);
-	free(b);
-	return NULL;
-}
-
-/* Compiles the units in bits: each rule file's admitted rules with what
- * they need, and, whole, the rule files ward did not read. */
-static int
-compile_units(struct ward_yara *y, const uint64_t *bits, YR_RULES **out)
-{
-	struct cb_ctx quiet = {NULL, NULL, 0};
-	YR_COMPILER *comp;
-	size_t f, k;
-	int rc = 0;
-
-	if (!(comp = compiler_new(&quiet)))
-		return WARD_ELIB;
-	for (f = 0; f < y->files.n && rc == 0; f++) {
-		const struct source *sr = &y->srcs[f];
-		int any = 0;
-		for (k = 0; k < sr->n_units; k++)
-			any |= has_bit(bits, sr->first_unit + k);
-		if (!any)
-			continue;
-		if (!sr->parsed) {
-			FILE *fp = fopen(y->files.v[f], "r");
-			if (!fp) {
-				rc = WARD_ENOTFOUND;
-				break;
-			}
-			yr_compiler_add_file(comp, fp, base_name(y->files.v[f]), y->files.v[f]);
-			fclose(fp);
-		} else {
-			char *src = subset_source(sr, bits);
-			if (!src) {
-				rc = WARD_ENOMEM;
-				break;
-			}
-			yr_compiler_add_string(comp, src, base_name(y->files.v[f]));
-			free(src);
-		}
-		if (quiet.errors)
-			rc = WARD_EFORMAT;
-	}
-	if (rc == 0 && yr_compiler_get_rules(comp, out) != ERROR_SUCCESS)
-		rc = WARD_ELIB;
-	yr_compiler_destroy(comp);
-	return rc;
-}
-
-/* The compiled group for the units in bits, made on first need; -1
- * when it cannot be had (then the whole set serves, which is always right). */
-static int
-group_of(struct ward_yara *y, const uint64_t *bits)
-{
-	struct group *g;
-	unsigned i;
-	int idx = -1;
-
-	pthread_mutex_lock(&y->mu);
-	for (i = 0; i < y->n_groups; i++)
-		if (!memcmp(y->groups[i].bits, bits, y->words * sizeof(*bits))) {
-			idx = y->groups[i].rules ? (int)i : -1;
-			goto out;
-		}
-	if (y->n_groups == MAX_GROUPS)
-		goto out;
-	g = &y->groups[y->n_groups];
-	if (!(g->bits = malloc(y->words * sizeof(*bits))))
-		goto out;
-	memcpy(g->bits, bits, y->words * sizeof(*bits));
-	g->rules = NULL;
-	y->n_groups++;
-	{
-		char path[4400] = "";
-		if (y->cache_base[0]) {
-			unsigned char d[32];
-			unsigned dl = 0;
-			EVP_Digest(bits, y->words * sizeof(*bits), d, &dl, EVP_sha256(), NULL);
-			snprintf(path, sizeof(path), "%s-%02x%02x%02x%02x%02x%02x%02x%02x.yarc",
-				 y->cache_base, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
-			if (yr_rules_load(path, &g->rules) != ERROR_SUCCESS)
-				g->rules = NULL;
-			else
-				utimensat(AT_FDCWD, path, NULL, 0);
-		}
-		if (!g->rules) {
-			/* The whole set compiled, so a subset does too; should one
-			 * not, the whole set serves instead. */
-			if (compile_units(y, bits, &g->rules) < 0)
-				g->rules = NULL;
-			else if (path[0])
-				cache_save(g->rules, path);
-		}
-	}
-	idx = g->rules ? (int)(g - y->groups) : -1;
-out:
-	pthread_mutex_unlock(&y->mu);
-	return idx;
-}
-
-#ifdef WARD_HAVE_HYPERSCAN
-static int
-on_factor(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
-{
-	uint64_t *found = ctx;
-
-	(void)from;
-	(void)to;
-	(void)flags;
-	found[id / 64] |= (uint64_t)1 << (id % 64);
-	return 0;
-}
-#endif
-
-/* 1 when clause c of unit u may hold: enough of its strings are unknown
- * or found. */
-static int
-clause_holds(const struct ward_yara_scanner *s, const struct unit *u, const struct yara_clause *c)
-{
-	const struct string_factors *sf = &s->y->strf[u->strf];
-	size_t i, have = 0;
-	unsigned k;
-
-	for (i = 0; i < c->n_set && have < c->n; i++) {
-		const struct string_factors *f = &sf[c->set[i]];
-		int in = !f->known;
-		for (k = 0; !in && k < f->n; k++)
-			in = (int)(s->found[(f->first + k) / 64] >> ((f->first + k) % 64) & 1);
-		have += (size_t)in;
-	}
-	return have >= c->n;
-}
-
-/* 1 when the part of unit u may be true given the factors found. */
-static int
-part_may_hold(const struct ward_yara_scanner *s, const struct unit *u)
-{
-	const struct yara_part *p = u->part;
-	size_t i;
-	int group = 0;
-
-	for (i = 0; i < p->n_clauses; i++) {
-		group |= clause_holds(s, u, &p->clauses[i]);
-		if (p->clauses[i].or_next)
-			continue;
-		if (!group)
-			return 0;
-		group = 0;
-	}
-	return 1;
-}
-
-/* 1 when no admitted unit can be true on p[n]: every one needs strings,
- * and the file lacks some that each needs. */
-static int
-prefilter_skips(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
-{
-#ifdef WARD_HAVE_HYPERSCAN
-	struct ward_yara *y = s->y;
-	size_t i;
-
-	if (!y->db || !s->scratch || n > UINT32_MAX)
-		return 0;
-	for (i = 0; i < y->n_units; i++)
-		if ((s->bits[i / 64] >> (i % 64) & 1) &&
-		    (!y->units[i].part || !y->units[i].has_strf ||
-		     y->units[i].part->n_clauses == 0))
-			return 0;
-	memset(s->found, 0, (y->n_factors / 64 + 1) * sizeof(*s->found));
-	if (hs_scan(y->db, (const char *)p, (unsigned)n, 0, s->scratch, on_factor, s->found) !=
-	    HS_SUCCESS)
-		return 0;
-	for (i = 0; i < y->n_units; i++)
-		if ((s->bits[i / 64] >> (i % 64) & 1) && part_may_hold(s, &y->units[i]))
-			return 0;
-	return 1;
-#else
-	(void)s;
-	(void)p;
-	(void)n;
-	return 0;
-#endif
 }
 
 /* The scanner to use for p[n], or NULL when no rule can match it. */
@@ -1088,9 +603,9 @@ pick(struct ward_yara_scanner *s, const uint8_t *p, size_t n)
 			s->bits[i / 64] |= (uint64_t)1 << (i % 64);
 			admitted++;
 		}
-	if (admitted == 0 || prefilter_skips(s, p, n))
+	if (admitted == 0 || yara_prefilter_skips(s, p, n))
 		return NULL;
-	if (!y->gating || admitted == y->n_units || (g = group_of(y, s->bits)) < 0)
+	if (!y->gating || admitted == y->n_units || (g = yara_group_of(y, s->bits)) < 0)
 		return s->all;
 	if (!s->group[g] && !(s->group[g] = scanner_for(s, y->groups[g].rules)))
 		return s->all;
@@ -1110,7 +625,7 @@ ward_yara_scan(struct ward_yara_scanner *s, const uint8_t *p, size_t n, ward_yar
 		return 0;
 	{
 		const char *path = s->path ? s->path : "";
-		const char *base = base_name(path), *dot = strrchr(base, '.');
+		const char *base = yara_base_name(path), *dot = strrchr(base, '.');
 		yr_scanner_define_string_variable(sc, "filename", base);
 		yr_scanner_define_string_variable(sc, "filepath", path);
 		yr_scanner_define_string_variable(sc, "extension", dot ? dot : "");
