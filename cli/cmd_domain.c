@@ -83,23 +83,9 @@ load_config_paths(struct cli *c, struct ward_domain_db *db, const char *key,
 	const char *v = ward_config_str(c->cfg, "domain", key);
 	char path[4096];
 
-	while (*v) {
-		size_t n = strcspn(v, ",");
-		while (n && (*v == ' ' || *v == '\t'))
-			v++, n--;
-		if (n && n < sizeof(path)) {
-			size_t m = n;
-			while (m && (v[m - 1] == ' ' || v[m - 1] == '\t'))
-				m--;
-			memcpy(path, v, m);
-			path[m] = '\0';
-			if (m && load_file(c, db, brands ? -1 : (int)which, path) < 0)
-				return -1;
-		}
-		v += n;
-		if (*v == ',')
-			v++;
-	}
+	while (ward_config_item(&v, path, sizeof(path)))
+		if (load_file(c, db, brands ? -1 : (int)which, path) < 0)
+			return -1;
 	return 0;
 }
 

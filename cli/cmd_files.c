@@ -139,25 +139,13 @@ load_iocs(struct cli *c, struct ward_ioc_set *s, const char *list)
 	const char *p = list;
 	size_t max = (size_t)ward_config_int(c->cfg, "limits", "max_list_file");
 
-	while (p && *p) {
-		char path[4096];
-		size_t len = strcspn(p, ",");
-		const char *q = p;
+	char path[4096];
+
+	while (p && ward_config_item(&p, path, sizeof(path))) {
 		unsigned char *data = NULL;
 		size_t n = 0;
 		struct ward_ioc_report rep;
 		int rc;
-		p += len;
-		if (*p == ',')
-			p++;
-		while (len && (*q == ' ' || *q == '\t'))
-			q++, len--;
-		while (len && (q[len - 1] == ' ' || q[len - 1] == '\t'))
-			len--;
-		if (!len || len >= sizeof(path))
-			continue;
-		memcpy(path, q, len);
-		path[len] = '\0';
 		if ((rc = cli_read_file(path, max, &data, &n)) < 0) {
 			cli_error(c, "%s: %s", path, ward_strerror(rc));
 			return -1;

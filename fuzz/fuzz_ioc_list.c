@@ -12,20 +12,9 @@
 
 #include "ward/error.h"
 #include "ward/files.h"
+#include "ward/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,9 +28,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!s)
 		return 0;
 	for (i = 0; bare && i < 64; i++)
-		bare = hexval(data[i]) >= 0;
+		bare = ward_hexval(data[i]) >= 0;
 	for (i = 0; bare && i < 32; i++)
-		first[i] = (uint8_t)(hexval(data[2 * i]) << 4 | hexval(data[2 * i + 1]));
+		first[i] = (uint8_t)(ward_hexval(data[2 * i]) << 4 | ward_hexval(data[2 * i + 1]));
 	rc = ward_ioc_set_load(s, data, size, "fuzz", &rep);
 	if (rc != 0 && rc != WARD_EFORMAT && rc != WARD_ELIMIT && rc != WARD_ENOMEM)
 		__builtin_trap();

@@ -44,6 +44,14 @@ const char *ward_config_str(const struct ward_config *c, const char *section, co
 long ward_config_int(const struct ward_config *c, const char *section, const char *key);
 int ward_config_bool(const struct ward_config *c, const char *section, const char *key);
 
+/*
+ * The next item of a comma-separated value (a config value or a flag's
+ * argument): *p moves past it and the item, blanks trimmed, goes to
+ * out[size]. Returns 1 for an item, 0 at the end; empty items and items
+ * that do not fit are passed over.
+ */
+int ward_config_item(const char **p, char *out, size_t size);
+
 size_t ward_config_brand_count(const struct ward_config *c);
 const struct ward_config_brand *ward_config_brand(const struct ward_config *c, size_t i);
 

@@ -394,6 +394,28 @@ ward_config_str(const struct ward_config *c, const char *section, const char *ke
 	return c && c->values[i] ? c->values[i] : schema[i].def;
 }
 
+int
+ward_config_item(const char **p, char *out, size_t size)
+{
+	while (**p) {
+		const char *q = *p;
+		size_t n = strcspn(q, ",");
+		*p += n;
+		if (**p == ',')
+			(*p)++;
+		while (n && (*q == ' ' || *q == '\t'))
+			q++, n--;
+		while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
+			n--;
+		if (n == 0 || n >= size)
+			continue;
+		memcpy(out, q, n);
+		out[n] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
 long
 ward_config_int(const struct ward_config *c, const char *section, const char *key)
 {

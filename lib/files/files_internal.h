@@ -45,6 +45,15 @@ void files_report_emit(struct files_report *rep, ward_files_finding_fn fn, ward_
 
 void files_yara_set_name(struct ward_yara_scanner *s, const char *path);
 
+/* The last component of path (after its last '/'). */
+static inline const char *
+files_base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 /* Copies src into dst[size], cut to fit and always terminated. */
 static inline void
 files_copy(char *dst, size_t size, const char *src)

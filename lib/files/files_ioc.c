@@ -12,6 +12,7 @@
 #include "ward/buf.h"
 #include "ward/error.h"
 #include "ward/files.h"
+#include "ward/text.h"
 #include "limits.h"
 
 #define POOL_BLOCK 65536
@@ -78,24 +79,12 @@ pool_strndup(struct ward_ioc_set *s, const char *p, size_t n)
 	return out;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t
 hex_run(const char *p, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && hexval((unsigned char)p[i]) >= 0)
+	while (i < n && ward_hexval((unsigned char)p[i]) >= 0)
 		i++;
 	return i;
 }
@@ -106,8 +95,8 @@ unhex32(const char *p, uint8_t out[32])
 	size_t i;
 
 	for (i = 0; i < 32; i++)
-		out[i] = (uint8_t)(hexval((unsigned char)p[2 * i]) << 4 |
-				   hexval((unsigned char)p[2 * i + 1]));
+		out[i] = (uint8_t)(ward_hexval((unsigned char)p[2 * i]) << 4 |
+				   ward_hexval((unsigned char)p[2 * i + 1]));
 }
 
 static int

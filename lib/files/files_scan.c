@@ -118,14 +118,6 @@ item_kv(struct files_item *it, const char *key, const char *value)
 	it->n_kv++;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 /* ---- detectors ---- */
 
 static void
@@ -440,7 +432,7 @@ fail(struct files_report *rep, const char *what)
 static int
 orphan_sidecar(struct ward_files_worker *w, struct files_report *rep)
 {
-	const char *path = rep->path, *base = base_name(path);
+	const char *path = rep->path, *base = files_base_name(path);
 	size_t len = strlen(path), zl = strlen(ZONE_SUFFIX);
 	char main_path[4200];
 	unsigned flag;
@@ -531,7 +523,7 @@ files_scan_report(struct ward_files_worker *w, struct files_report *rep)
 	if (n > 0) {
 		check_ioc(w, rep, p, n);
 		if (w->c.keys)
-			ward_keys_scan(p, n, base_name(path), on_key, rep);
+			ward_keys_scan(p, n, files_base_name(path), on_key, rep);
 		if (w->ys) {
 			int yrc;
 			files_yara_set_name(w->ys, path);
@@ -543,7 +535,7 @@ files_scan_report(struct ward_files_worker *w, struct files_report *rep)
 				fail(rep, "YARA scan failed");
 		}
 		if (w->c.content)
-			check_content(w, rep, p, n, base_name(path));
+			check_content(w, rep, p, n, files_base_name(path));
 	}
 	if (w->c.db) {
 		ward_origin_init(&w->origin);

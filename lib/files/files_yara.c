@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include <yara.h>
 
+#include "ward/config.h"
 #include "ward/error.h"
 #include "ward/files.h"
 #include "files_internal.h"
@@ -133,25 +134,11 @@ static int
 collect(struct flist *l, const char *paths)
 {
 	const char *p = paths;
+	char path[4096];
 	int rc = 0;
 
-	while (*p && rc == 0) {
-		char path[4096];
-		size_t len = strcspn(p, ",");
-		const char *q = p;
+	while (rc == 0 && ward_config_item(&p, path, sizeof(path))) {
 		struct stat st;
-		size_t m = len;
-		p += len;
-		if (*p == ',')
-			p++;
-		while (m && (*q == ' ' || *q == '\t'))
-			q++, m--;
-		while (m && (q[m - 1] == ' ' || q[m - 1] == '\t'))
-			m--;
-		if (m == 0 || m >= sizeof(path))
-			continue;
-		memcpy(path, q, m);
-		path[m] = '\0';
 		if (stat(path, &st) < 0)
 			return WARD_ENOTFOUND;
 		if (S_ISDIR(st.st_mode))
@@ -228,14 +215,6 @@ mkdirs(const char *dir)
 	mkdir(tmp, 0700);
 }
 
-const char *
-yara_base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
 YR_COMPILER *
 yara_compiler_new(struct yara_cb *cb)
 {
@@ -270,7 +249,7 @@ compile(const struct flist *l, struct yara_cb *cb, YR_RULES **out)
 			rc = WARD_ENOTFOUND;
 			goto out;
 		}
-		yr_compiler_add_file(comp, fp, yara_base_name(l->v[i]), l->v[i]);
+		yr_compiler_add_file(comp, fp, files_base_name(l->v[i]), l->v[i]);
 		fclose(fp);
 		/* libyara cannot go on once a file failed. */
 		if (cb->errors) {
@@ -358,7 +337,8 @@ read_sources(struct ward_yara *y)
 	/* Rule files sharing a namespace may name each other's rules. */
 	for (i = 0; i < y->files.n && y->gating; i++)
 		for (k = i + 1; k < y->files.n; k++)
-			if (!strcmp(yara_base_name(y->files.v[i]), yara_base_name(y->files.v[k]))) {
+			if (!strcmp(files_base_name(y->files.v[i]),
+				    files_base_name(y->files.v[k]))) {
 				y->gating = 0;
 				y->on = 0;
 				break;
@@ -625,7 +605,7 @@ ward_yara_scan(struct ward_yara_scanner *s, const uint8_t *p, size_t n, ward_yar
 		return 0;
 	{
 		const char *path = s->path ? s->path : "";
-		const char *base = yara_base_name(path), *dot = strrchr(base, '.');
+		const char *base = files_base_name(path), *dot = strrchr(base, '.');
 		yr_scanner_define_string_variable(sc, "filename", base);
 		yr_scanner_define_string_variable(sc, "filepath", path);
 		yr_scanner_define_string_variable(sc, "extension", dot ? dot : "");

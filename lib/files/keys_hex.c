@@ -12,30 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "files_internal.h"
 #include "keys_internal.h"
+
+#include "ward/text.h"
 
 /* How far back on the line the name of a value is looked for. */
 #define CONTEXT_MAX 256
 #define IDENT_MAX 48
-
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static const char *
-base_name(const char *name)
-{
-	const char *b = strrchr(name, '/');
-
-	return b ? b + 1 : name;
-}
 
 /* Lower-cased copy of s without '_', '-', '.' and spaces; cut to cap - 1. */
 static void
@@ -100,7 +84,7 @@ name_word(const char *name, const char *const *extra)
 
 	if (!name)
 		return 0;
-	name = base_name(name);
+	name = files_base_name(name);
 	while (*name) {
 		const char *const *k;
 
@@ -182,7 +166,7 @@ name_before(const uint8_t *p, size_t off, size_t *start)
 		if (i == lim || p[i - 1] == '\n' || p[i - 1] == '\r')
 			return 0;
 		e = i;
-		while (i > lim && e - i <= 64 && hexval(p[i - 1]) >= 0)
+		while (i > lim && e - i <= 64 && ward_hexval(p[i - 1]) >= 0)
 			i--;
 		if (e - i != 64 || (i > lim && ident_char(p[i - 1]) && p[i - 1] != 'x')) {
 			i = e;
@@ -205,7 +189,7 @@ random_enough(const uint8_t *h)
 	unsigned seen = 0, letters = 0, i;
 
 	for (i = 0; i < 64; i++) {
-		int v = hexval(h[i]);
+		int v = ward_hexval(h[i]);
 		seen |= 1u << v;
 		letters += v >= 10;
 	}
@@ -257,7 +241,7 @@ keys_hex_token(struct keys_scan *s, size_t off, size_t len)
 		h = t + 2;
 	}
 	for (i = 0; i < 64; i++)
-		if (hexval(h[i]) < 0)
+		if (ward_hexval(h[i]) < 0)
 			return;
 	if (!random_enough(h))
 		return;
@@ -280,7 +264,7 @@ keys_hex_token(struct keys_scan *s, size_t off, size_t len)
 		return;
 	}
 	for (i = 0; i < 32; i++)
-		key[i] = (uint8_t)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
+		key[i] = (uint8_t)(ward_hexval(h[2 * i]) << 4 | ward_hexval(h[2 * i + 1]));
 	keys_report_secret(s, &ward_check_key_hex, off, key, 32, detail);
 	memset(key, 0, sizeof(key));
 }

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "ward/buf.h"
+#include "ward/text.h"
 #include "keys_internal.h"
 #include "limits.h"
 
@@ -24,15 +25,6 @@ str(json_t *o, const char *key)
 	json_t *v = json_object_get(o, key);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static int
@@ -68,11 +60,12 @@ judge(struct keys_scan *s, size_t off, json_t *root)
 	if (strcmp(kdf, "scrypt") != 0 && strcmp(kdf, "pbkdf2") != 0)
 		return;
 	len = strlen(ct);
-	for (i = 0; i < len && hexval(ct[i]) >= 0; i++)
+	for (i = 0; i < len && ward_hexval(ct[i]) >= 0; i++)
 		;
 	if (i == len && len % 2 == 0 && len / 2 <= sizeof(raw)) {
 		for (i = 0; i < len / 2; i++)
-			raw[i] = (uint8_t)(hexval(ct[2 * i]) << 4 | hexval(ct[2 * i + 1]));
+			raw[i] =
+			    (uint8_t)(ward_hexval(ct[2 * i]) << 4 | ward_hexval(ct[2 * i + 1]));
 		len /= 2;
 	} else {
 		len = 0;

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ward/text.h"
 #include "keys_internal.h"
 
 static const char mark[] = "PuTTY-User-Key-File-";
@@ -46,12 +47,6 @@ static int
 alnum(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static int
-hexdigit(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 /* Skips the indentation of the next line; 1 when it starts with "name:". */
@@ -236,7 +231,7 @@ block(struct keys_scan *s, size_t at)
 		goto out;
 	for (i = r.i + 12; i < n && keys_blank(p[i]);)
 		i++;
-	for (k = 0; i + k < n && hexdigit(p[i + k]);)
+	for (k = 0; i + k < n && (ward_hexval(p[i + k]) >= 0);)
 		k++;
 	if (k != (ver == '2' ? 40u : 64u) || (i + k < n && alnum(p[i + k])))
 		goto out;

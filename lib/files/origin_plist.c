@@ -25,6 +25,7 @@
 
 #include "ward/error.h"
 #include "ward/origin.h"
+#include "ward/text.h"
 #include "limits.h"
 
 #define TRAILER 32
@@ -59,27 +60,8 @@ static int
 put_utf8(char *out, size_t *len, unsigned long c)
 {
 	unsigned char b[4];
-	size_t k;
+	size_t k = ward_utf8_put(c, b);
 
-	if (c < 0x80) {
-		b[0] = (unsigned char)c;
-		k = 1;
-	} else if (c < 0x800) {
-		b[0] = (unsigned char)(0xc0 | c >> 6);
-		b[1] = (unsigned char)(0x80 | (c & 0x3f));
-		k = 2;
-	} else if (c < 0x10000) {
-		b[0] = (unsigned char)(0xe0 | c >> 12);
-		b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (unsigned char)(0x80 | (c & 0x3f));
-		k = 3;
-	} else {
-		b[0] = (unsigned char)(0xf0 | c >> 18);
-		b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
-		b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-		b[3] = (unsigned char)(0x80 | (c & 0x3f));
-		k = 4;
-	}
 	if (*len + k > TEXT_MAX)
 		return 0;
 	memcpy(out + *len, b, k);

@@ -23,6 +23,7 @@
 
 #include "ward/error.h"
 #include "ward/origin.h"
+#include "ward/text.h"
 #include "limits.h"
 
 enum enc { ENC_UTF8, ENC_UTF16LE, ENC_UTF16BE };
@@ -86,24 +87,11 @@ put(struct line *l, long c, int raw)
 	unsigned char b[4];
 	size_t k;
 
-	if (raw || c < 0x80) {
+	if (raw) {
 		b[0] = (unsigned char)c;
 		k = 1;
-	} else if (c < 0x800) {
-		b[0] = (unsigned char)(0xc0 | c >> 6);
-		b[1] = (unsigned char)(0x80 | (c & 0x3f));
-		k = 2;
-	} else if (c < 0x10000) {
-		b[0] = (unsigned char)(0xe0 | c >> 12);
-		b[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-		b[2] = (unsigned char)(0x80 | (c & 0x3f));
-		k = 3;
 	} else {
-		b[0] = (unsigned char)(0xf0 | c >> 18);
-		b[1] = (unsigned char)(0x80 | ((c >> 12) & 0x3f));
-		b[2] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
-		b[3] = (unsigned char)(0x80 | (c & 0x3f));
-		k = 4;
+		k = ward_utf8_put((unsigned long)c, b);
 	}
 	if (l->len + k > sizeof(l->s))
 		return;

@@ -100,7 +100,6 @@ struct yara_cb {
 	int errors;
 };
 
-const char *yara_base_name(const char *path);
 /* A compiler with ward's external variables defined. */
 YR_COMPILER *yara_compiler_new(struct yara_cb *cb);
 /* Saves rules as path, atomically. */

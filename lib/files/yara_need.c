@@ -21,19 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ward/text.h"
 #include "yara_tok.h"
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int
 set_factor(struct yara_factor *f, const uint8_t *b, size_t n, int caseless)
@@ -67,8 +56,8 @@ unescape(const struct tok *k, uint8_t *out, size_t *len)
 				c = '\r';
 			else if (c == 'x') {
 				int h, l;
-				if (i + 3 > k->n - 1 || (h = hexval(k->s[i + 1])) < 0 ||
-				    (l = hexval(k->s[i + 2])) < 0)
+				if (i + 3 > k->n - 1 || (h = ward_hexval(k->s[i + 1])) < 0 ||
+				    (l = ward_hexval(k->s[i + 2])) < 0)
 					return -1;
 				c = h << 4 | l;
 				i += 2;
@@ -121,8 +110,8 @@ hex_factor(const struct tok *k, uint8_t *out, size_t cap)
 		} else if (c == '~') {
 			i += 3;
 		} else if (i + 1 < end) {
-			h = c == '?' ? -1 : hexval(c);
-			l = k->s[i + 1] == '?' ? -1 : hexval(k->s[i + 1]);
+			h = c == '?' ? -1 : ward_hexval(c);
+			l = k->s[i + 1] == '?' ? -1 : ward_hexval(k->s[i + 1]);
 			fixed = h >= 0 && l >= 0 && depth == 0;
 			i += 2;
 			if (fixed && run < cap) {
@@ -173,8 +162,8 @@ regex_factor(const struct tok *k, uint8_t *out, size_t cap, int *caseless)
 		if (c == '\\' && i + 1 < end) {
 			char e = k->s[i + 1];
 			int h, l;
-			if (e == 'x' && i + 3 < end && (h = hexval(k->s[i + 2])) >= 0 &&
-			    (l = hexval(k->s[i + 3])) >= 0) {
+			if (e == 'x' && i + 3 < end && (h = ward_hexval(k->s[i + 2])) >= 0 &&
+			    (l = ward_hexval(k->s[i + 3])) >= 0) {
 				lit = h << 4 | l;
 				i += 4;
 			} else if (e == 'n' || e == 't' || e == 'r') {

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "ward/error.h"
+#include "files_internal.h"
 #include "yara_internal.h"
 
 static int
@@ -171,7 +172,7 @@ compile_units(struct ward_yara *y, const uint64_t *bits, YR_RULES **out)
 				rc = WARD_ENOTFOUND;
 				break;
 			}
-			yr_compiler_add_file(comp, fp, yara_base_name(y->files.v[f]),
+			yr_compiler_add_file(comp, fp, files_base_name(y->files.v[f]),
 					     y->files.v[f]);
 			fclose(fp);
 		} else {
@@ -180,7 +181,7 @@ compile_units(struct ward_yara *y, const uint64_t *bits, YR_RULES **out)
 				rc = WARD_ENOMEM;
 				break;
 			}
-			yr_compiler_add_string(comp, src, yara_base_name(y->files.v[f]));
+			yr_compiler_add_string(comp, src, files_base_name(y->files.v[f]));
 			free(src);
 		}
 		if (quiet.errors)

@@ -8,6 +8,8 @@
 
 #include "mail_mime_priv.h"
 
+#include "ward/text.h"
+
 uint8_t *
 ward_mime_buf_grow(struct ward_buf *b, size_t extra)
 {
@@ -137,18 +139,6 @@ ward_mail_decode_base64(const uint8_t *p, size_t n, struct ward_buf *out)
 	return junk;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Quoted-printable: "=XX" (either case) is a byte, "=" before the end of a
  * line (trailing blanks allowed) is a soft break, and any other "=" is kept
@@ -174,7 +164,7 @@ ward_mail_decode_qp(const uint8_t *p, size_t n, struct ward_buf *out)
 		if (p >= e)
 			break;
 		/* p at '=' */
-		if (p + 2 < e && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
+		if (p + 2 < e && (h = ward_hexval(p[1])) >= 0 && (l = ward_hexval(p[2])) >= 0) {
 			*o++ = (uint8_t)(h << 4 | l);
 			p += 3;
 			continue;

@@ -20,6 +20,7 @@
 
 #include "scan_file.h"
 #include "ward/error.h"
+#include "ward/text.h"
 
 /* Inflated bytes of one object stream. */
 #define MAX_OBJSTM (16u * 1024 * 1024)
@@ -59,18 +60,6 @@ delim(uint8_t c)
 	       c == ')' || c == '{' || c == '}' || c == '%' || c >= 0x7f;
 }
 
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads the name starting after the '/' at p[i]; returns the index after it. */
 static size_t
 read_name(const uint8_t *p, size_t n, size_t i, char *out, size_t size, int *escaped)
@@ -80,8 +69,8 @@ read_name(const uint8_t *p, size_t n, size_t i, char *out, size_t size, int *esc
 	*escaped = 0;
 	while (i < n && !delim(p[i])) {
 		uint8_t c = p[i++];
-		if (c == '#' && i + 1 < n && hexval(p[i]) >= 0 && hexval(p[i + 1]) >= 0) {
-			c = (uint8_t)(hexval(p[i]) << 4 | hexval(p[i + 1]));
+		if (c == '#' && i + 1 < n && ward_hexval(p[i]) >= 0 && ward_hexval(p[i + 1]) >= 0) {
+			c = (uint8_t)(ward_hexval(p[i]) << 4 | ward_hexval(p[i + 1]));
 			i += 2;
 			*escaped = 1;
 		}

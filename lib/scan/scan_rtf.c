@@ -27,6 +27,8 @@
 
 #include "scan_office.h"
 
+#include "ward/text.h"
+
 #define RTF_STATES 256 /* group levels with their own state; not a limit on the input */
 #define RTF_WORD 32    /* control word letters compared; longer words match nothing */
 
@@ -57,18 +59,6 @@ static uint32_t
 le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int
-hexval(uint8_t ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 static void
@@ -320,8 +310,8 @@ scan_rtf(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsi
 					control_word(&r, g, word, own);
 				}
 			} else if (ch == '\'') {
-				int hi = i + 1 < n ? hexval(p[i + 1]) : -1;
-				int lo = i + 2 < n ? hexval(p[i + 2]) : -1;
+				int hi = i + 1 < n ? ward_hexval(p[i + 1]) : -1;
+				int lo = i + 2 < n ? ward_hexval(p[i + 2]) : -1;
 				i++;
 				if (hi >= 0 && lo >= 0) {
 					i += 2;
@@ -337,7 +327,7 @@ scan_rtf(struct scan_job *j, const uint8_t *p, size_t n, const char *where, unsi
 					text_add(&r, (char)ch);
 			}
 		} else if (g->dest == D_OBJDATA) {
-			int v = hexval(ch);
+			int v = ward_hexval(ch);
 			if (v < 0)
 				continue;
 			if (r.half) {

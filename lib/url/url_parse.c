@@ -22,6 +22,7 @@
 #include <unicode/uchar.h>
 
 #include "ward/error.h"
+#include "ward/text.h"
 #include "ward/url.h"
 
 /* Room for the raw host and port text of one authority (after userinfo). */
@@ -49,17 +50,6 @@ static unsigned char
 lower(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /* A forbidden domain code point of the URL Standard (checked after decoding). */
@@ -151,7 +141,7 @@ ipv4_part(const char *s, size_t n, uint64_t *v, int *odd)
 		*odd = 1;
 	}
 	for (; i < n; i++) {
-		int d = hexval((unsigned char)s[i]);
+		int d = ward_hexval((unsigned char)s[i]);
 
 		if (d < 0 || (unsigned)d >= base)
 			return -1;
@@ -173,7 +163,7 @@ ends_in_number(const char *s, size_t n)
 		return 0;
 	if (n >= 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
 		for (i = 2; i < n; i++)
-			if (hexval((unsigned char)s[i]) < 0)
+			if (ward_hexval((unsigned char)s[i]) < 0)
 				return 0;
 		return 1;
 	}
@@ -309,8 +299,8 @@ set_host(struct ward_url *u, const char *h, size_t n)
 		unsigned char c = (unsigned char)h[i];
 		int hi, lo;
 
-		if (c == '%' && i + 2 < n && (hi = hexval((unsigned char)h[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)h[i + 2])) >= 0) {
+		if (c == '%' && i + 2 < n && (hi = ward_hexval((unsigned char)h[i + 1])) >= 0 &&
+		    (lo = ward_hexval((unsigned char)h[i + 2])) >= 0) {
 			c = (unsigned char)(hi << 4 | lo);
 			u->flags |= WARD_URL_HOST_ENCODED;
 			i += 2;
@@ -356,7 +346,7 @@ set_ipv6(struct ward_url *u, const char *h, size_t n)
 	if (n == 0 || n >= sizeof(tmp))
 		return WARD_EINVAL;
 	for (i = 0; i < n; i++) {
-		if (hexval((unsigned char)h[i]) < 0 && h[i] != ':' && h[i] != '.')
+		if (ward_hexval((unsigned char)h[i]) < 0 && h[i] != ':' && h[i] != '.')
 			return WARD_EINVAL;
 		tmp[i] = h[i];
 	}

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ward/text.h"
 #include "ward/url.h"
 
 /* Sorted (strcmp order): bsearch below. */
@@ -61,17 +62,6 @@ ward_url_is_shortener(const char *host)
 	return 0;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..n) into out; returns the length (out is NUL-terminated). */
 static size_t
 pct_decode(const char *s, size_t n, char *out, size_t cap)
@@ -83,8 +73,8 @@ pct_decode(const char *s, size_t n, char *out, size_t cap)
 	for (i = 0; i < n && o + 1 < cap; i++) {
 		int hi, lo;
 
-		if (s[i] == '%' && i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = ward_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = ward_hexval((unsigned char)s[i + 2])) >= 0) {
 			out[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {

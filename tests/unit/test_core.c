@@ -330,6 +330,28 @@ test_output_json_finding(void **state)
 	free(mem);
 }
 
+static void
+test_config_items(void **state)
+{
+	const char *p = " a.yar , ,\tdir/b ,,c";
+	char out[8], small[3];
+
+	(void)state;
+	assert_int_equal(ward_config_item(&p, out, sizeof(out)), 1);
+	assert_string_equal(out, "a.yar");
+	assert_int_equal(ward_config_item(&p, out, sizeof(out)), 1);
+	assert_string_equal(out, "dir/b");
+	assert_int_equal(ward_config_item(&p, out, sizeof(out)), 1);
+	assert_string_equal(out, "c");
+	assert_int_equal(ward_config_item(&p, out, sizeof(out)), 0);
+	/* An item that does not fit is passed over, not cut. */
+	p = "long,ok";
+	assert_int_equal(ward_config_item(&p, small, sizeof(small)), 1);
+	assert_string_equal(small, "ok");
+	p = "";
+	assert_int_equal(ward_config_item(&p, out, sizeof(out)), 0);
+}
+
 int
 main(void)
 {
@@ -341,6 +363,7 @@ main(void)
 	    cmocka_unit_test(test_config_file_errors),	cmocka_unit_test(test_format_args),
 	    cmocka_unit_test(test_japanese_catalog),	cmocka_unit_test(test_strerror),
 	    cmocka_unit_test(test_output_json_finding), cmocka_unit_test(test_config_size_limit),
+	    cmocka_unit_test(test_config_items),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
